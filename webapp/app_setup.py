@@ -1,0 +1,88 @@
+"""Wiring for create_app: configuration, extensions, blueprints, error pages."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from webapp.config import PROJECT_ROOT, Settings
+from webapp.extensions import babel, csrf, db, login_manager, migrate
+
+LANGUAGES = ("nb", "nn", "en")
+
+
+def configure(app: Flask, settings: Settings) -> None:
+    """Apply settings and bind extensions and blueprints to `app`."""
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        LAGET=settings,
+        TESTING=settings.testing,
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "webapp" / "translations"),
+        WTF_CSRF_TIME_LIMIT=int(timedelta(hours=12).total_seconds()),
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1),
+    )
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.log_in"
+    login_manager.login_message = None
+    babel.init_app(app, locale_selector=select_locale)
+    _register_blueprints(app)
+    logging.getLogger("webapp").setLevel(logging.INFO)
+
+
+def select_locale() -> str:
+    """Pick the UI language: ?lang=, then the session, then the browser, then bokmål."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    best = request.accept_languages.best_match(("nb", "no", "nn", "en"))
+    return "nb" if best in (None, "no") else best
+
+
+def _engine_options(url: str) -> dict[str, object]:
+    """Engine options; SQL parameters (answers, token hashes) are kept out of error messages."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}, "hide_parameters": True}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "hide_parameters": True}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    """Enforce foreign keys and allow concurrent readers on SQLite."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.web.admin import bp as admin_bp
+    from webapp.web.auth import bp as auth_bp
+    from webapp.web.errors import register_error_pages
+    from webapp.web.health import bp as health_bp
+    from webapp.web.respond import bp as respond_bp
+    from webapp.web.templating import register_template_helpers
+
+    app.register_blueprint(respond_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(health_bp)
+    register_error_pages(app)
+    register_template_helpers(app)

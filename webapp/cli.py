@@ -1,0 +1,253 @@
+"""The `laget` command line."""
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from webapp.config import ConfigError, Settings, default_instance_path
+from webapp.extensions import db
+from webapp.services import rounds as round_service
+from webapp.services import surveys
+from webapp.services.csv_import import ImportFailed, decode
+from webapp.services.org import import_org
+from webapp.services.rounds import RoundError
+from webapp.services.users import UserError, create_user
+
+
+def cli_settings() -> Settings:
+    """Settings for command-line use; without SECRET_KEY a key kept under instance/ is used."""
+    settings = Settings.from_env()
+    if settings.secret_key:
+        return settings
+    key_file = default_instance_path() / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return replace(settings, secret_key=key_file.read_text().strip())
+
+
+def _create_app():
+    from webapp import create_app
+
+    settings = cli_settings()
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return create_app(settings)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+cli = FlaskGroup(create_app=_create_app, add_default_commands=True, load_dotenv=False,
+                 help="Laget: survey non-teaching school staff on competence and recognition.")
+
+
+def main() -> None:
+    cli.main(prog_name="laget")
+
+
+def settings() -> Settings:
+    return current_app.config["LAGET"]
+
+
+def fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+@cli.group("surveys")
+def surveys_group() -> None:
+    """Questionnaire definitions under surveys/."""
+
+
+@surveys_group.command("check")
+def check_surveys() -> None:
+    """Validate every definition; exit 1 listing every error with its path."""
+    directory = Settings.from_env().surveys_dir
+    files = surveys.definition_files(directory)
+    errors = surveys.check_all(directory)
+    for error in errors:
+        click.echo(error, err=True)
+    if errors:
+        click.echo(f"{len(errors)} error(s) in {len(files)} definition(s).", err=True)
+        sys.exit(1)
+    click.echo(f"{len(files)} definition(s) OK.")
+
+
+@cli.command("import-org")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_org_command(csv_file: Path) -> None:
+    """Import fylker, kommuner and schools: kommune,fylke,school_code,school_name,skoleslag."""
+    try:
+        result = import_org(db.session, decode(csv_file.read_bytes()))
+    except ImportFailed as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(f"{csv_file}: {problem}", err=True)
+        fail(f"Nothing was imported ({len(exc.problems)} problem(s)).")
+    db.session.commit()
+    click.echo(f"Imported {result.created} new and updated {result.updated} existing school(s).")
+
+
+@cli.group("round")
+def round_group() -> None:
+    """Survey rounds."""
+
+
+@round_group.command("create")
+@click.option("--survey", required=True, help="Questionnaire slug, e.g. kompetanse-og-anerkjennelse.")
+@click.option("--name", required=True)
+@click.option("--schools", help="Comma-separated school codes.")
+@click.option("--kommune", help="All schools of this kommune.")
+@click.option("--threshold", type=click.IntRange(min=1), default=None, help="Privacy threshold (default 5).")
+@with_appcontext
+def create_round_command(survey: str, name: str, schools: str | None, kommune: str | None,
+                         threshold: int | None) -> None:
+    """Create a round (draft) of the newest version of a questionnaire."""
+    if schools and kommune:
+        fail("Use either --schools or --kommune, not both.")
+    codes = [c.strip() for c in schools.split(",") if c.strip()] if schools else None
+    with _round_errors():
+        created = round_service.create_round(
+            db.session, settings().surveys_dir, survey, name, codes, kommune,
+            threshold or settings().privacy_threshold)
+        db.session.commit()
+    click.echo(f"Created round «{created.name}» (draft). Open it with: laget round open \"{created.name}\"")
+
+
+@round_group.command("open")
+@click.argument("name")
+@with_appcontext
+def open_round_command(name: str) -> None:
+    """Open a round for answers."""
+    with _round_errors():
+        round_service.set_status(db.session, name, "open")
+        db.session.commit()
+    click.echo(f"Round «{name}» is open.")
+
+
+@round_group.command("close")
+@click.argument("name")
+@with_appcontext
+def close_round_command(name: str) -> None:
+    """Close a round: its links stop accepting answers."""
+    with _round_errors():
+        round_service.set_status(db.session, name, "closed")
+        db.session.commit()
+    click.echo(f"Round «{name}» is closed.")
+
+
+@round_group.command("status")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@with_appcontext
+def round_status_command(name: str, fmt: str) -> None:
+    """Invitations, responses and response rate per school."""
+    with _round_errors():
+        found = round_service.get_round(db.session, name)
+    rows = round_service.round_status(db.session, found)
+    if fmt == "json":
+        click.echo(json.dumps({"round": found.name, "status": found.status, "schools": [
+            {"school_code": r.code, "school_name": r.name, "kommune": r.kommune, "invitations": r.invitations,
+             "responses": r.responses, "response_rate": r.response_rate} for r in rows]}, ensure_ascii=False,
+            indent=2))
+        return
+    click.echo(f"{'school':<12} {'name':<36} {'invited':>8} {'answered':>9} {'rate':>7}")
+    for r in rows:
+        rate = f"{r.response_rate:.1f} %" if r.response_rate is not None else "–"
+        click.echo(f"{r.code:<12} {r.name[:36]:<36} {r.invitations:>8} {r.responses:>9} {rate:>7}")
+
+
+@cli.command("invite")
+@click.option("--round", "round_name", required=True)
+@click.option("--school", required=True, help="School code.")
+@click.option("--count", type=click.IntRange(1, 10_000), required=True)
+@with_appcontext
+def invite_command(round_name: str, school: str, count: int) -> None:
+    """Print N personal invitation links (each can answer once)."""
+    with _round_errors():
+        found = round_service.get_round(db.session, round_name)
+        tokens = round_service.create_invitations(db.session, found, school, count)
+        db.session.commit()
+    for token in tokens:
+        click.echo(f"{settings().base_url}/s/{token}")
+
+
+@cli.group("user")
+def user_group() -> None:
+    """Accounts for administrators, tillitsvalgte and school leaders."""
+
+
+@user_group.command("create")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(["admin", "tillitsvalgt", "skoleleder"]), required=True)
+@click.password_option()
+@with_appcontext
+def create_user_command(email: str, role: str, password: str) -> None:
+    """Create an account."""
+    try:
+        create_user(db.session, email, password, role)
+    except UserError as exc:
+        fail(str(exc))
+    db.session.commit()
+    click.echo(f"Created {role} account.")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Serve the web app with an in-process worker (the embedded mode)."""
+    from webapp.serve import EmbeddedServer
+
+    click.echo(f"Laget is running on http://{host}:{port}/ (Ctrl+C stops it)")
+    EmbeddedServer(cli_settings(), host, port).run()
+
+
+@cli.command("demo")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--serve/--no-serve", default=True, help="Start the server after loading the demo data.")
+@with_appcontext
+def demo_command(port: int, serve: bool) -> None:
+    """Migrate, load demo data (idempotent), print links and the admin login, then serve."""
+    from flask_migrate import upgrade
+
+    from webapp.services.demo import load_demo
+
+    upgrade(directory=str(Path(current_app.root_path).parent / "migrations"))
+    demo = load_demo(db.session, settings())
+    db.session.commit()
+    click.echo("\nDemo data is ready: " + demo.summary)
+    click.echo("\nPersonal invitation links (each can be used once):")
+    for link in demo.links:
+        click.echo(f"  {link}")
+    click.echo(f"\nAdmin page: {settings().base_url}/admin/   e-mail: {demo.admin_email}   "
+               f"password: {demo.admin_password}\n")
+    if serve:
+        from webapp.serve import EmbeddedServer
+
+        db.session.remove()
+        db.engine.dispose()
+        click.echo(f"Laget is running on http://127.0.0.1:{port}/ (Ctrl+C stops it)")
+        EmbeddedServer(settings(), "127.0.0.1", port).run()
+
+
+class _round_errors:
+    """Turn a RoundError into a clean CLI error after rolling back."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:  # noqa: ANN001
+        if isinstance(exc, RoundError):
+            db.session.rollback()
+            fail(str(exc))
+        return False

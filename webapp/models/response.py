@@ -1,0 +1,82 @@
+"""Invitations (with their drafts) and anonymous responses.
+
+Unlinkability is a schema property: `response` and `answer` share no key, id, ordering or timestamp
+finer than a day with `invitation`. Responses get random ids; answers are keyed by response and item.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+
+INVITATION_STATES = ("open", "responded", "refused", "out_of_scope")
+
+
+class Invitation(db.Model):
+    """A personal link: only the SHA-256 of its token is stored."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'responded', 'refused', 'out_of_scope')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    created_on: Mapped[date] = mapped_column(Date)
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    draft_page: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def responded(self) -> bool:
+        return self.state == "responded"
+
+
+class Response(db.Model):
+    """One submitted questionnaire, anonymous."""
+
+    __tablename__ = "response"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    yrkesgruppe: Mapped[str | None] = mapped_column(String(40))
+    skoleslag: Mapped[str | None] = mapped_column(String(20))
+    ufaglaert: Mapped[str | None] = mapped_column(String(10))
+    b_trinn: Mapped[str | None] = mapped_column(String(20))
+
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class Answer(db.Model):
+    """One answered item; a multi-select item has one row per ticked option."""
+
+    __tablename__ = "answer"
+
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
+    item_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
+    value: Mapped[str] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class ScreenOutCount(db.Model):
+    """How many people ended at a screening question; nothing else about them is kept."""
+
+    __tablename__ = "screen_out_count"
+    __table_args__ = (CheckConstraint("reason IN ('refused', 'out_of_scope')", name="reason"),)
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

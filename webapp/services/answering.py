@@ -1,0 +1,180 @@
+"""Answering a questionnaire from a personal link: drafts, screening, and the anonymous submit."""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from webapp.domain import answers as domain
+from webapp.domain.answers import AnswerError
+from webapp.domain.questionnaire import Questionnaire, Section
+from webapp.models import Answer, Invitation, Response, Round, ScreenOutCount
+from webapp.services import outbox, surveys
+from webapp.services.rounds import hash_token
+from webapp.services.upsert import upsert
+
+log = logging.getLogger(__name__)
+SUMMARY = "oppsummering"
+
+
+class LinkProblem(Exception):
+    """The link cannot be used: `reason` is unknown, used, closed, not_open or screened_out."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Link:
+    invitation: Invitation
+    round: Round
+    questionnaire: Questionnaire
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return dict(self.invitation.draft or {})
+
+    def pages(self) -> list[Section]:
+        """Return the pages to ask, given the answers so far."""
+        return domain.visible_sections(self.questionnaire, self.answers)
+
+    def page_after(self, key: str) -> str:
+        """Return the key of the page after `key` (or the summary)."""
+        pages = [p.key for p in self.pages()]
+        index = self.questionnaire.section_index(key)
+        later = [p for p in pages if self.questionnaire.section_index(p) > index]
+        return later[0] if later else SUMMARY
+
+    def page_before(self, key: str) -> str | None:
+        pages = [p.key for p in self.pages()]
+        index = len(self.questionnaire.sections) if key == SUMMARY else self.questionnaire.section_index(key)
+        earlier = [p for p in pages if self.questionnaire.section_index(p) < index]
+        return earlier[-1] if earlier else None
+
+    def resume_page(self) -> str:
+        """Return the first page not yet reached (where an interrupted answer continues)."""
+        reached = self.invitation.draft_page or 0
+        for page in self.pages():
+            if self.questionnaire.section_index(page.key) >= reached:
+                return page.key
+        return SUMMARY
+
+    def may_open(self, key: str) -> bool:
+        """Pages up to the furthest one reached may be opened; later ones not yet."""
+        if key == SUMMARY:
+            return self.resume_page() == SUMMARY
+        return self.questionnaire.section_index(key) <= (self.invitation.draft_page or 0)
+
+
+def open_link(session: Session, token: str, for_update: bool = False) -> Link:
+    """Resolve a token to its invitation and round; raise LinkProblem when it cannot be used."""
+    if not token or len(token) > 100:
+        raise LinkProblem("unknown")
+    query = select(Invitation, Round).join(Round, Round.id == Invitation.round_id).where(
+        Invitation.token_hash == hash_token(token))
+    row = session.execute(query).first()
+    if row is None:
+        raise LinkProblem("unknown")
+    invitation, found_round = row
+    if invitation.state == "responded":
+        raise LinkProblem("used")
+    if invitation.state in ("refused", "out_of_scope"):
+        raise LinkProblem("screened_out")
+    if found_round.status == "closed":
+        raise LinkProblem("closed")
+    if found_round.status != "open":
+        raise LinkProblem("not_open")
+    return Link(invitation, found_round, surveys.questionnaire_of(session, found_round.survey_version_id))
+
+
+@dataclass(frozen=True)
+class PageResult:
+    errors: list[AnswerError]
+    next_page: str | None
+    screened_out: str | None = None
+
+
+def save_page(session: Session, link: Link, key: str, submitted: dict[str, Any],
+              going_back: bool = False) -> PageResult:
+    """Store a page's valid answers in the draft and say where to go next."""
+    section = link.questionnaire.section(key)
+    if section is None:
+        raise LinkProblem("unknown")
+    merged, errors = domain.apply_section(section, submitted, link.answers)
+    merged = domain.prune_hidden(link.questionnaire, merged)
+    reason = domain.screen_out_reason(link.questionnaire, merged)
+    if reason is not None and not errors:
+        _screen_out(session, link, reason)
+        return PageResult([], None, reason)
+    link.invitation.draft = merged
+    if going_back:
+        return PageResult(errors, link.page_before(key))
+    if errors:
+        return PageResult(errors, None)
+    following = link.page_after(key)
+    reached = len(link.questionnaire.sections) if following == SUMMARY else \
+        link.questionnaire.section_index(following)
+    link.invitation.draft_page = max(link.invitation.draft_page or 0, reached)
+    return PageResult([], following)
+
+
+def _screen_out(session: Session, link: Link, reason: str) -> None:
+    """End politely: forget every answer, keep only a count per school."""
+    link.invitation.state, link.invitation.draft, link.invitation.draft_page = reason, None, 0
+    upsert(session, ScreenOutCount,
+           {"round_id": link.round.id, "school_id": link.invitation.school_id, "reason": reason, "count": 1},
+           ["round_id", "school_id", "reason"], {"count": ScreenOutCount.count + 1})
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    stored: bool
+    errors: list[AnswerError]
+
+
+def submit(session: Session, link: Link) -> SubmitResult:
+    """Move the draft into an anonymous response, exactly once.
+
+    The invitation is claimed with a conditional UPDATE, so a double click or a replayed POST finds
+    it already responded and stores nothing. The response gets a random id and only the day.
+    """
+    answers, errors = domain.validate_response(link.questionnaire, domain.prune_hidden(
+        link.questionnaire, link.answers))
+    if errors:
+        return SubmitResult(False, errors)
+    claimed = session.execute(
+        update(Invitation).where(Invitation.id == link.invitation.id, Invitation.state == "open")
+        .values(state="responded", draft=None, draft_page=0).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        return SubmitResult(False, [])
+    store_response(session, link.questionnaire, link.round.id, link.invitation.school_id, answers)
+    return SubmitResult(True, [])
+
+
+def store_response(session: Session, questionnaire: Questionnaire, round_id: int, school_id: int,
+                   answers: dict[str, Any]) -> None:
+    """Insert a validated response, its answers and its outbox event (caller commits)."""
+    derived = domain.derive(questionnaire, answers)
+    response_id = uuid.uuid4().hex
+    session.add(Response(
+        id=response_id, round_id=round_id, school_id=school_id, submitted_on=date.today(),
+        yrkesgruppe=derived.get("yrkesgruppe"), skoleslag=derived.get("skoleslag"),
+        ufaglaert=derived.get("ufaglaert"), b_trinn=answers.get("b_trinn")))
+    session.flush()
+    session.add_all(answer_rows(response_id, answers))
+    outbox.add_event(session, outbox.RESPONSE_STORED, {"round_id": round_id, "school_id": school_id})
+
+
+def answer_rows(response_id: str, answers: dict[str, Any]) -> list[Answer]:
+    rows = []
+    for key, value in answers.items():
+        values = value if isinstance(value, list) else [value]
+        rows.extend(Answer(response_id=response_id, item_key=key, position=i, value=str(v))
+                    for i, v in enumerate(values))
+    return rows

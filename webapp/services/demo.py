@@ -1,0 +1,66 @@
+"""Demo data for the embedded mode: a municipality's schools, a round and simulated answers."""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.config import Settings
+from webapp.domain.simulate import simulate_answers
+from webapp.models import Round, School, User
+from webapp.services import answering, rounds
+from webapp.services.org import import_org
+from webapp.services.users import create_user, set_password
+
+DEMO_ROUND = "Demo høsten 2026"
+DEMO_SURVEY = "kompetanse-og-anerkjennelse"
+ADMIN_EMAIL = "admin@laget.example"
+ORG_FILE = Path(__file__).resolve().parent.parent / "demo" / "org.csv"
+
+
+@dataclass(frozen=True)
+class Demo:
+    links: list[str]
+    admin_email: str
+    admin_password: str
+    summary: str
+
+
+def load_demo(session: Session, settings: Settings, links: int = 3, seed: int = 2026) -> Demo:
+    """Load the demo organisation, round and answers once; print fresh links every time."""
+    import_org(session, ORG_FILE.read_text(encoding="utf-8"))
+    demo_round = session.scalar(select(Round).filter_by(name=DEMO_ROUND))
+    if demo_round is None:
+        demo_round = rounds.create_round(session, settings.surveys_dir, DEMO_SURVEY, DEMO_ROUND)
+        rounds.set_status(session, DEMO_ROUND, "open")
+        _simulate_round(session, demo_round, random.Random(seed))
+    password = secrets.token_urlsafe(12)
+    if session.scalar(select(User).filter_by(email=ADMIN_EMAIL)) is None:
+        create_user(session, ADMIN_EMAIL, password, "admin")
+    else:
+        set_password(session, ADMIN_EMAIL, password)
+    first_school = session.scalar(select(School).order_by(School.code))
+    tokens = rounds.create_invitations(session, demo_round, first_school.code, links)
+    return Demo(
+        links=[f"{settings.base_url}/s/{t}" for t in tokens], admin_email=ADMIN_EMAIL,
+        admin_password=password,
+        summary=f"round «{DEMO_ROUND}» with {len(rounds.round_status(session, demo_round))} schools "
+                f"(links below are for {first_school.name}).")
+
+
+def _simulate_round(session: Session, demo_round: Round, rng: random.Random) -> None:
+    """Invite 10–25 people per school and let 40–80 % of them answer through the answering service."""
+    for status in rounds.round_status(session, demo_round):
+        invited = rng.randint(10, 25)
+        tokens = rounds.create_invitations(session, demo_round, status.code, invited)
+        for token in tokens[: round(invited * rng.uniform(0.4, 0.8))]:
+            link = answering.open_link(session, token)
+            answers = simulate_answers(link.questionnaire, rng)
+            for section in link.questionnaire.sections:
+                answering.save_page(session, link, section.key, answers)
+            answering.submit(session, link)
+    session.flush()

@@ -1,0 +1,143 @@
+"""Survey rounds: create, open, close, invite, and follow response rates."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.models import Invitation, Kommune, Response, Round, RoundSchool, School, SchoolStats
+from webapp.services import surveys
+
+log = logging.getLogger(__name__)
+TOKEN_BYTES = 24  # 192 random bits
+
+
+class RoundError(RuntimeError):
+    """A round operation cannot be done; the message says why, in the user's language."""
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of an invitation token."""
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def get_round(session: Session, name: str) -> Round:
+    found = session.scalar(select(Round).filter_by(name=name))
+    if found is None:
+        raise RoundError(_("There is no round called «%(name)s».", name=name))
+    return found
+
+
+def create_round(session: Session, surveys_dir: Path, survey: str, name: str,
+                 school_codes: list[str] | None = None, kommune: str | None = None,
+                 privacy_threshold: int = 5) -> Round:
+    """Create a draft round of the newest version of `survey` for the chosen schools."""
+    if session.scalar(select(Round.id).filter_by(name=name)) is not None:
+        raise RoundError(_("A round called «%(name)s» already exists.", name=name))
+    try:
+        version = surveys.publish(session, surveys.find_file(surveys_dir, survey))
+    except surveys.PublishError as exc:
+        raise RoundError(str(exc)) from None
+    schools = _select_schools(session, school_codes, kommune)
+    new_round = Round(name=name, survey_version_id=version.id, status="draft",
+                      privacy_threshold=privacy_threshold, created_at=now())
+    session.add(new_round)
+    session.flush()
+    session.add_all(RoundSchool(round_id=new_round.id, school_id=s.id) for s in schools)
+    session.flush()
+    log.info("round %s created for %d schools", new_round.id, len(schools))
+    return new_round
+
+
+def _select_schools(session: Session, codes: list[str] | None, kommune: str | None) -> list[School]:
+    if codes:
+        found = {s.code: s for s in session.scalars(select(School).where(School.code.in_(codes)))}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise RoundError(_("Unknown school code(s): %(codes)s.", codes=", ".join(missing)))
+        return [found[c] for c in codes]
+    query = select(School).order_by(School.code)
+    if kommune:
+        query = query.join(Kommune).where(Kommune.name == kommune)
+    schools = list(session.scalars(query))
+    if not schools:
+        raise RoundError(_("No schools found for the kommune «%(name)s».", name=kommune) if kommune
+                         else _("There are no schools yet; import them with `laget import-org`."))
+    return schools
+
+
+def set_status(session: Session, name: str, status: str) -> Round:
+    """Open a draft round, or close an open one."""
+    target = get_round(session, name)
+    allowed = {"open": ("draft", "closed"), "closed": ("open",)}[status]
+    if target.status not in allowed:
+        raise RoundError(_("The round «%(name)s» is %(status)s.", name=name, status=target.status))
+    target.status = status
+    if status == "open":
+        target.opened_at = now()
+    else:
+        target.closed_at = now()
+    return target
+
+
+def create_invitations(session: Session, target: Round, school_code: str, count: int) -> list[str]:
+    """Create `count` personal invitations; return their tokens (stored only as hashes)."""
+    if count < 1 or count > 10_000:
+        raise RoundError(_("The number of invitations must be between 1 and 10000."))
+    school = session.scalar(
+        select(School).join(RoundSchool, RoundSchool.school_id == School.id)
+        .where(RoundSchool.round_id == target.id, School.code == school_code))
+    if school is None:
+        raise RoundError(_("The school %(code)s is not part of the round «%(name)s».",
+                           code=school_code, name=target.name))
+    tokens = [secrets.token_urlsafe(TOKEN_BYTES) for _n in range(count)]
+    session.add_all(Invitation(round_id=target.id, school_id=school.id, token_hash=hash_token(t),
+                               state="open", created_on=date.today(), draft_page=0) for t in tokens)
+    session.flush()
+    return tokens
+
+
+@dataclass(frozen=True)
+class SchoolStatus:
+    code: str
+    name: str
+    kommune: str
+    invitations: int
+    responses: int
+    counted_responses: int | None
+    refreshed_at: datetime | None
+
+    @property
+    def response_rate(self) -> float | None:
+        return round(100 * self.responses / self.invitations, 1) if self.invitations else None
+
+
+def round_status(session: Session, target: Round) -> list[SchoolStatus]:
+    """Invitations, stored responses and the worker's count per school of the round."""
+    invitations = dict(session.execute(
+        select(Invitation.school_id, func.count()).where(Invitation.round_id == target.id)
+        .group_by(Invitation.school_id)).all())
+    responses = dict(session.execute(
+        select(Response.school_id, func.count()).where(Response.round_id == target.id)
+        .group_by(Response.school_id)).all())
+    stats = {s.school_id: s for s in session.scalars(select(SchoolStats).filter_by(round_id=target.id))}
+    rows = session.execute(
+        select(School, Kommune.name).join(RoundSchool, RoundSchool.school_id == School.id)
+        .join(Kommune).where(RoundSchool.round_id == target.id).order_by(Kommune.name, School.name)).all()
+    return [SchoolStatus(
+        code=school.code, name=school.name, kommune=kommune_name,
+        invitations=invitations.get(school.id, 0), responses=responses.get(school.id, 0),
+        counted_responses=stats[school.id].responses if school.id in stats else None,
+        refreshed_at=stats[school.id].refreshed_at if school.id in stats else None,
+    ) for school, kommune_name in rows]

@@ -1,0 +1,1 @@
+"""Flask adapters: blueprints by area."""

@@ -1,0 +1,117 @@
+"""Views for /s/<token>: welcome, one page per section, summary, submit, end pages."""
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import Invitation
+from webapp.services import answering
+from webapp.services.answering import SUMMARY, Link, LinkProblem
+from webapp.services.rounds import hash_token
+from webapp.web.respond import bp
+from webapp.web.respond.forms import SubmitForm, page_form_class
+from webapp.web.respond.messages import answer_error_message
+from webapp.web.respond.presenter import page_context, summary_rows
+
+LINK_STATUS = {"unknown": 404, "not_open": 404, "used": 410, "closed": 410, "screened_out": 410}
+
+
+@bp.errorhandler(LinkProblem)
+def show_link_problem(problem: LinkProblem):
+    db.session.rollback()
+    return render_template("respond/link_problem.html", reason=problem.reason), LINK_STATUS[problem.reason]
+
+
+@bp.get("/<token>")
+def start_survey(token: str):
+    """Continue where the respondent left off (the welcome page the first time)."""
+    link = answering.open_link(db.session, token)
+    return redirect(url_for(".show_page", token=token, key=link.resume_page()))
+
+
+@bp.route("/<token>/side/<key>", methods=["GET", "POST"])
+def show_page(token: str, key: str):
+    link = answering.open_link(db.session, token)
+    section = link.questionnaire.section(key)
+    if section is None:
+        abort(404)
+    if not link.may_open(key):
+        return redirect(url_for(".show_page", token=token, key=link.resume_page()))
+    form = page_form_class(link.questionnaire, section)(data=_draft_for(link, section))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        going_back = request.form.get("nav") == "back"
+        form = page_form_class(link.questionnaire, section)()
+        form.validate()
+        result = answering.save_page(db.session, link, key, form.answers(section.items), going_back)
+        db.session.commit()
+        if result.screened_out:
+            return redirect(url_for(".show_end", token=token))
+        if going_back:
+            return redirect(_page_url(token, result.next_page or key))
+        errors = {k: list(v) for k, v in form.errors.items() if k != "csrf_token"}
+        for problem in result.errors:
+            if problem.key not in errors:
+                errors[problem.key] = [answer_error_message(problem, link.questionnaire.items.get(problem.key))]
+        if not errors and result.next_page:
+            return redirect(_page_url(token, result.next_page))
+    status = 422 if errors else 200
+    return render_template("respond/page.html", form=form, errors=errors,
+                           **page_context(link, section, token)), status
+
+
+@bp.route("/<token>/oppsummering", methods=["GET", "POST"])
+def show_summary(token: str):
+    link = answering.open_link(db.session, token)
+    if not link.may_open(SUMMARY):
+        return redirect(url_for(".show_page", token=token, key=link.resume_page()))
+    form = SubmitForm()
+    problems = []
+    if request.method == "POST" and form.validate():
+        result = answering.submit(db.session, link)
+        db.session.commit()
+        if result.stored or not result.errors:
+            return redirect(url_for(".show_thanks", token=token))
+        problems = result.errors
+    return render_template(
+        "respond/summary.html", form=form, link=link, token=token,
+        rows=summary_rows(link), problems=[(p, answer_error_message(
+            p, link.questionnaire.items.get(p.key)), link.questionnaire.items.get(p.key)) for p in problems],
+        back_key=link.page_before(SUMMARY)), 422 if problems else 200
+
+
+@bp.route("/<token>/takk", methods=["GET", "POST"])
+def show_thanks(token: str):
+    """Thank the respondent; also where a double-clicked submit ends up."""
+    invitation = _invitation(token)
+    if invitation.state != "responded":
+        return redirect(url_for(".start_survey", token=token))
+    return render_template("respond/thanks.html")
+
+
+@bp.get("/<token>/slutt")
+def show_end(token: str):
+    """End page after a screening answer (declined consent, or not working with pupils)."""
+    invitation = _invitation(token)
+    if invitation.state not in ("refused", "out_of_scope"):
+        return redirect(url_for(".start_survey", token=token))
+    return render_template("respond/screened_out.html", reason=invitation.state)
+
+
+def _invitation(token: str) -> Invitation:
+    invitation = db.session.scalar(select(Invitation).filter_by(token_hash=hash_token(token)))
+    if invitation is None:
+        raise LinkProblem("unknown")
+    return invitation
+
+
+def _draft_for(link: Link, section) -> dict:
+    answers = link.answers
+    return {item.key: answers[item.key] for item in section.items if item.key in answers}
+
+
+def _page_url(token: str, key: str) -> str:
+    if key == SUMMARY:
+        return url_for(".show_summary", token=token)
+    return url_for(".show_page", token=token, key=key)

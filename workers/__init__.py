@@ -1,0 +1,1 @@
+"""Background work: broker setup, app-context middleware, actors, outbox relay."""

@@ -1,0 +1,20 @@
+"""The embedded worker: consumes in the web process (laget serve), no separate process needed."""
+from __future__ import annotations
+
+from dramatiq import Worker
+from flask import Flask
+
+from workers.broker import broker
+from workers.context import AppContextMiddleware
+from workers.relay import RelayMiddleware
+
+
+def start_embedded_worker(app: Flask, threads: int = 2) -> Worker:
+    """Start a worker and the outbox relay as threads of this process."""
+    from workers import actors  # noqa: F401  (declares the actors on the broker)
+
+    broker.add_middleware(AppContextMiddleware(app))
+    broker.add_middleware(RelayMiddleware(app))
+    worker = Worker(broker, worker_threads=threads, worker_timeout=200)
+    worker.start()
+    return worker
