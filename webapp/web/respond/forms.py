@@ -46,7 +46,7 @@ class PageForm(FlaskForm):
 
 
 def _field(item: Item) -> Field:
-    choices = [(code, code) for code in item.codes]
+    choices = list(item.codes)
     if item.type == "choice":
         return RadioField(choices=choices, validators=[Optional()])
     if item.type == "multi":
