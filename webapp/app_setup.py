@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -43,7 +43,9 @@ def configure(app: Flask, settings: Settings) -> None:
 
 
 def select_locale() -> str:
-    """Pick the UI language: ?lang=, then the session, then the browser, then bokmål."""
+    """Pick the UI language: ?lang=, then the session, then the browser, then bokmål (also the CLI's)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         session["lang"] = chosen

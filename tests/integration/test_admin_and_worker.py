@@ -1,0 +1,85 @@
+"""The admin page, the outbox relay and the aggregation actor (called directly, as the worker does)."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import csrf_token
+from webapp.domain.simulate import simulate_answers
+from webapp.extensions import db
+from webapp.models import OutboxEvent, SchoolStats
+from webapp.services import answering, outbox
+from webapp.services.users import create_user
+
+
+@pytest.fixture()
+def admin_client(app, client):
+    with app.app_context():
+        create_user(db.session, "Admin@Example.org", "correct horse battery", "admin")
+        db.session.commit()
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "email": "admin@example.org",
+                                           "password": "correct horse battery"})
+    assert response.status_code == 302
+    return client
+
+
+def store(app, token: str, seed: int) -> None:
+    with app.app_context():
+        link = answering.open_link(db.session, token)
+        answering.store_response(db.session, link.questionnaire, link.round.id, link.invitation.school_id,
+                                 simulate_answers(link.questionnaire, random.Random(seed)))
+        db.session.commit()
+
+
+def test_admin_pages_need_an_admin_login(client):
+    assert client.get("/admin/").status_code == 302
+    page = client.get("/login").get_data(as_text=True)
+    wrong = client.post("/login", data={"csrf_token": csrf_token(page), "email": "x@example.org", "password": "nope"})
+    assert wrong.status_code == 422 and "E-postadressen eller passordet er feil" in wrong.get_data(as_text=True)
+
+
+def test_relayed_events_move_the_count_on_the_admin_page(app, admin_client, invite):
+    from workers import actors
+
+    tokens = invite("S2", 4)
+    store(app, tokens[0], 1)
+    store(app, tokens[1], 2)
+
+    # Given two stored responses, When the relay hands their events to the actor …
+    sent = []
+    with app.app_context():
+        count, failure = outbox.relay_batch(db.session, lambda topic, payload: sent.append(payload))
+        db.session.commit()
+        assert (count, failure) == (2, None)
+        assert db.session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+    for payload in sent + sent:  # delivered twice: recompute-and-replace changes nothing
+        with app.app_context():
+            actors.aggregate_school.fn(payload["round_id"], payload["school_id"])
+    with app.app_context():
+        assert db.session.scalars(select(SchoolStats)).one().responses == 2
+
+    # … Then the admin page shows 2 of 4 invitations for that school
+    round_page = admin_client.get("/admin/runder/1").get_data(as_text=True)
+    assert 'data-school="S2"' in round_page
+    row = round_page.split('data-school="S2"', 1)[1].split("</tr>", 1)[0]
+    assert "<td class=\"num\">4</td>" in row and "data-responses>2</td>" in row and "50 %" in row
+
+
+def test_a_broker_failure_keeps_the_event_for_the_next_pass(app, invite):
+    store(app, invite("S1")[0], 3)
+
+    def broker_down(topic, payload):
+        raise ConnectionError("broker unavailable")
+    with app.app_context():
+        count, failure = outbox.relay_batch(db.session, broker_down)
+        db.session.commit()
+        assert count == 0 and isinstance(failure, ConnectionError)
+        event = db.session.scalars(select(OutboxEvent)).one()
+        assert event.attempts == 1 and event.payload["school_id"] > 0
+
+
+def test_healthz(client, app):
+    assert client.get("/healthz").get_json() == {"status": "ok"}

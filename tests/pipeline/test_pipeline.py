@@ -1,0 +1,76 @@
+"""End to end over HTTP: gunicorn → database + outbox → relay → Redis → dramatiq worker → count."""
+from __future__ import annotations
+
+import random
+import re
+
+import requests
+from sqlalchemy import func, select
+
+from tests.processes import wait_until
+from webapp.domain.simulate import simulate_answers
+from webapp.models import OutboxEvent, Response, School, SchoolStats
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def answer_over_http(base_url: str, token: str, questionnaire, seed: int) -> requests.Response:
+    """Answer every page and submit, like a phone would; returns the submit's response."""
+    answers = simulate_answers(questionnaire, random.Random(seed))
+    http = requests.Session()
+    key = http.get(f"{base_url}/s/{token}", allow_redirects=False).headers["Location"].rsplit("/", 1)[-1]
+    while key != "oppsummering":
+        url = f"{base_url}/s/{token}/side/{key}"
+        csrf = CSRF.search(http.get(url).text).group(1)
+        data = {"csrf_token": csrf, "nav": "next"}
+        data.update({i.key: answers[i.key] for i in questionnaire.section(key).items if i.key in answers})
+        posted = http.post(url, data=data, allow_redirects=False)
+        assert posted.status_code == 302, posted.text[:500]
+        key = posted.headers["Location"].rsplit("/", 1)[-1]
+    summary = http.get(f"{base_url}/s/{token}/oppsummering")
+    return http.post(f"{base_url}/s/{token}/oppsummering", data={"csrf_token": CSRF.search(summary.text).group(1)},
+                     allow_redirects=False)
+
+
+def counted(db_session, code: str) -> int | None:
+    db_session.expire_all()
+    school_id = db_session.scalar(select(School.id).filter_by(code=code))
+    stats = db_session.scalar(select(SchoolStats).filter_by(school_id=school_id))
+    db_session.rollback()
+    return stats.responses if stats else None
+
+
+def test_a_submitted_response_is_counted_by_the_worker(web, worker, invite, db_session, questionnaire):
+    tokens = invite("S2", 2)
+    for seed, token in enumerate(tokens):
+        submitted = answer_over_http(web.base_url, token, questionnaire, seed)
+        assert submitted.status_code == 302 and submitted.headers["Location"].endswith("/takk")
+    wait_until(lambda: counted(db_session, "S2") == 2, timeout=20, what="the worker to count 2 responses")
+    assert db_session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+
+
+def test_redis_down_during_submit_loses_nothing(web, worker, redis_server, invite, db_session, questionnaire):
+    # Given a running pipeline that has counted one response
+    first, second = invite("S1", 2)
+    answer_over_http(web.base_url, first, questionnaire, 1)
+    wait_until(lambda: counted(db_session, "S1") == 1, timeout=20, what="the first count")
+
+    # When Redis dies and another person submits
+    redis_server.stop()
+    submitted = answer_over_http(web.base_url, second, questionnaire, 2)
+
+    # Then the submit succeeds, the response is stored and its event waits in the outbox
+    assert submitted.status_code == 302 and submitted.headers["Location"].endswith("/takk")
+    assert db_session.scalar(select(func.count()).select_from(Response)) == 2
+    wait_until(lambda: "outbox relay: broker or database unavailable" in worker.output(), timeout=20,
+               what="the relay to notice that Redis is down")
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).select_from(OutboxEvent)) == 1
+    assert counted(db_session, "S1") == 1
+
+    # When Redis comes back on the same port, Then the event goes out and the count moves
+    redis_server.start()
+    wait_until(lambda: counted(db_session, "S1") == 2, timeout=40, what="the count after Redis is back")
+    assert worker.alive(), worker.output()[-3000:]
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
