@@ -22,6 +22,18 @@ def pytest_report_header(config) -> str:  # noqa: ANN001
     return f"laget test database: {TEST_DB}"
 
 
+def pytest_sessionstart(session) -> None:  # noqa: ANN001
+    """Compile the UI catalogs, so a bare `pytest` sees the same Norwegian texts as `make test`."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (PROJECT_ROOT / "webapp" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source))
+
+
 def _postgres_url() -> str:
     """Create (if needed) and empty the test database; fail clearly when PostgreSQL is not there."""
     try:
