@@ -81,6 +81,26 @@ def check_surveys() -> None:
     click.echo(f"{len(files)} definition(s) OK.")
 
 
+@surveys_group.command("publish")
+@with_appcontext
+def publish_surveys() -> None:
+    """Store every definition as a published version; a changed published version is refused."""
+    problems = []
+    for path in surveys.definition_files(settings().surveys_dir):
+        try:
+            version = surveys.publish(db.session, path)
+        except surveys.PublishError as exc:
+            problems.append(str(exc))
+            continue
+        click.echo(f"{version.slug} v{version.version}: published ({version.content_hash[:12]})")
+    if problems:
+        db.session.rollback()
+        for problem in problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    db.session.commit()
+
+
 @cli.command("import-org")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext

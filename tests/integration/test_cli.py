@@ -114,6 +114,8 @@ def test_a_changed_published_version_must_be_bumped(run, tmp_path, monkeypatch, 
         "Elevene verdsetter meg", "Elevene setter pris på meg"), encoding="utf-8")
     result = run("round", "create", "--survey", "kompetanse-og-anerkjennelse", "--name", "R2")
     assert result.exit_code == 1 and "save your change as v2.yaml" in result.output
+    published = run("surveys", "publish")
+    assert published.exit_code == 1 and "is already published with different content" in published.output
     with app.app_context():
         from webapp.extensions import db
         assert db.session.scalar(select(func.count()).select_from(SurveyVersion)) == 1

@@ -74,3 +74,28 @@ def test_redis_down_during_submit_loses_nothing(web, worker, redis_server, invit
     assert worker.alive(), worker.output()[-3000:]
     db_session.expire_all()
     assert db_session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+
+
+def test_concurrent_submits_of_one_link_store_one_response(web, invite, db_session, questionnaire):
+    """A frantic double (or sextuple) tap on «Send» from the same browser: one response, the rest told so."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    token = invite("S3")[0]
+    answers = simulate_answers(questionnaire, random.Random(9))
+    http = requests.Session()
+    key = http.get(f"{web.base_url}/s/{token}", allow_redirects=False).headers["Location"].rsplit("/", 1)[-1]
+    while key != "oppsummering":
+        url = f"{web.base_url}/s/{token}/side/{key}"
+        data = {"csrf_token": CSRF.search(http.get(url).text).group(1), "nav": "next"}
+        data.update({i.key: answers[i.key] for i in questionnaire.section(key).items if i.key in answers})
+        key = http.post(url, data=data, allow_redirects=False).headers["Location"].rsplit("/", 1)[-1]
+    form = {"csrf_token": CSRF.search(http.get(f"{web.base_url}/s/{token}/oppsummering").text).group(1)}
+
+    def send(_n):
+        return http.post(f"{web.base_url}/s/{token}/oppsummering", data=form, allow_redirects=False).status_code
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(send, range(6)))
+
+    assert sorted(set(statuses)) in ([302], [302, 410]), statuses
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).select_from(Response)) == 1
