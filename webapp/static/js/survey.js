@@ -30,6 +30,12 @@
 
   function refresh() {
     document.querySelectorAll("[data-show-if]").forEach(function (el) { el.hidden = !holds(el); });
+    // A multi-select with a maximum: once it is reached, the other boxes wait until one is unticked.
+    document.querySelectorAll("fieldset[data-max]").forEach(function (set) {
+      var boxes = set.querySelectorAll('input[type="checkbox"]');
+      var ticked = set.querySelectorAll('input[type="checkbox"]:checked').length;
+      boxes.forEach(function (box) { box.disabled = !box.checked && ticked >= Number(set.dataset.max); });
+    });
   }
 
   if (form) {

@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-
 from webapp.domain.answers import is_visible
 from webapp.domain.questionnaire import Item, Matrix, Section
 from webapp.services.answering import SUMMARY, Link
@@ -52,17 +50,28 @@ def _blocks(link: Link, section: Section) -> list[tuple[Matrix | None, list[Show
     return blocks
 
 
-def answer_text(item: Item, value: Any) -> str:
+@dataclass(frozen=True)
+class ShownAnswer:
+    """An answer on the summary: its texts (several for a multi-select), or unanswered."""
+
+    texts: tuple[str, ...]
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.texts)
+
+
+def answer_text(item: Item, value: Any) -> ShownAnswer:
     """Return an answer as the respondent would say it."""
     if value is None or value == "" or value == []:
-        return _("Not answered")
+        return ShownAnswer(())
     if item.type in ("choice", "multi"):
         codes = value if isinstance(value, list) else [value]
-        return ", ".join(definition_text(o.label) for o in item.options if o.code in codes)
-    return str(value)
+        return ShownAnswer(tuple(definition_text(o.label) for o in item.options if o.code in codes))
+    return ShownAnswer((str(value),))
 
 
-def summary_rows(link: Link) -> list[tuple[Section, list[tuple[Item, str]]]]:
+def summary_rows(link: Link) -> list[tuple[Section, list[tuple[Item, ShownAnswer]]]]:
     """Return every asked page with its questions and the answers given."""
     answers = link.answers
     rows = []
