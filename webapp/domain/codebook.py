@@ -1,0 +1,81 @@
+"""A compact numeric encoding of answers, one unsigned 16-bit cell per item, for fast aggregation.
+
+Cell values: 0 = not answered. A choice stores its option's position + 1; a multi-select a bit mask
+(bit k = option k ticked); an integer its value + 1. Free text is not encoded. The column order is the
+definition's item order, and a published definition never changes, so the encoding is stable.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from webapp.domain.questionnaire import Item, Questionnaire
+
+DTYPE = np.dtype("<u2")
+MAX_MULTI_OPTIONS = 16
+
+
+@dataclass(frozen=True)
+class Codebook:
+    items: tuple[Item, ...]
+
+    @classmethod
+    def of(cls, questionnaire: Questionnaire) -> "Codebook":
+        items = []
+        for section in questionnaire.sections:
+            for item in section.items:
+                if item.type == "text":
+                    continue
+                if item.type == "multi" and len(item.options) > MAX_MULTI_OPTIONS:
+                    raise ValueError(f"{item.key}: at most {MAX_MULTI_OPTIONS} options can be aggregated")
+                if item.type == "integer" and (item.maximum or 0) >= np.iinfo(DTYPE).max:
+                    raise ValueError(f"{item.key}: values must stay below 65535 to be aggregated")
+                items.append(item)
+        return cls(tuple(items))
+
+    @property
+    def width(self) -> int:
+        return len(self.items)
+
+    def column(self, key: str) -> int:
+        return next(i for i, item in enumerate(self.items) if item.key == key)
+
+    def encode(self, answers: Mapping[str, Any]) -> bytes:
+        """Encode validated answers as bytes (little-endian uint16 per item)."""
+        cells = np.zeros(self.width, dtype=DTYPE)
+        for column, item in enumerate(self.items):
+            value = answers.get(item.key)
+            if value is None or value == "" or value == []:
+                continue
+            if item.type == "choice":
+                cells[column] = item.codes.index(str(value)) + 1
+            elif item.type == "multi":
+                cells[column] = sum(1 << item.codes.index(code) for code in value)
+            else:
+                cells[column] = int(value) + 1
+        return cells.tobytes()
+
+    def decode(self, blob: bytes) -> dict[str, Any]:
+        """Turn an encoded vector back into answers (the inverse of encode, text aside)."""
+        cells = np.frombuffer(blob, dtype=DTYPE)
+        answers: dict[str, Any] = {}
+        for column, item in enumerate(self.items):
+            cell = int(cells[column])
+            if cell == 0:
+                continue
+            if item.type == "choice":
+                answers[item.key] = item.codes[cell - 1]
+            elif item.type == "multi":
+                answers[item.key] = [c for k, c in enumerate(item.codes) if cell >> k & 1]
+            else:
+                answers[item.key] = cell - 1
+        return answers
+
+    def matrix(self, blobs: list[bytes]) -> np.ndarray:
+        """Stack encoded vectors into a (respondents × items) array."""
+        if not blobs:
+            return np.zeros((0, self.width), dtype=DTYPE)
+        return np.frombuffer(b"".join(blobs), dtype=DTYPE).reshape(len(blobs), self.width)
