@@ -186,6 +186,24 @@ def round_status_command(name: str, fmt: str) -> None:
         click.echo(f"{r.code:<12} {r.name[:36]:<36} {r.invitations:>8} {r.responses:>9} {rate:>7}")
 
 
+@cli.command("rebuild")
+@click.option("--round", "round_name", required=True)
+@with_appcontext
+def rebuild_command(round_name: str) -> None:
+    """Recompute every figure of a round from the stored answers."""
+    import time
+
+    from webapp.services import aggregates
+
+    with _round_errors():
+        found = round_service.get_round(db.session, round_name)
+    started = time.perf_counter()
+    result = aggregates.rebuild(db.session, found)
+    db.session.commit()
+    click.echo(f"Rebuilt «{found.name}»: {result.responses} responses, {result.rows} aggregate rows, "
+               f"{result.published_units} unit(s) published, in {time.perf_counter() - started:.2f} s.")
+
+
 @cli.command("invite")
 @click.option("--round", "round_name", required=True)
 @click.option("--school", required=True, help="School code.")

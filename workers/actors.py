@@ -2,6 +2,8 @@
 import dramatiq
 
 from webapp.extensions import db
+from webapp.models import Round
+from webapp.services import aggregates
 from webapp.services.stats import recompute_school_count
 from workers.broker import broker  # noqa: F401  (the broker must exist before actors)
 
@@ -10,6 +12,9 @@ AGGREGATION = "aggregation"
 
 @dramatiq.actor(queue_name=AGGREGATION, max_retries=10, time_limit=60_000, min_backoff=500)
 def aggregate_school(round_id: int, school_id: int) -> None:
-    """Recompute a school's response count in a round (recompute-and-replace, safe to repeat)."""
+    """Recompute a school's count and figures and re-sum the levels above it (safe to repeat)."""
     recompute_school_count(db.session, round_id, school_id)
+    found = db.session.get(Round, round_id)
+    if found is not None:
+        aggregates.refresh_school(db.session, found, school_id)
     db.session.commit()

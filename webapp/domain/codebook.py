@@ -24,6 +24,14 @@ class Codebook:
 
     @classmethod
     def of(cls, questionnaire: Questionnaire) -> "Codebook":
+        """Return the questionnaire's codebook (built once per published version)."""
+        key = (questionnaire.slug, questionnaire.version, questionnaire.content_hash)
+        if key not in _CODEBOOKS:
+            _CODEBOOKS[key] = cls._build(questionnaire)
+        return _CODEBOOKS[key]
+
+    @classmethod
+    def _build(cls, questionnaire: Questionnaire) -> "Codebook":
         items = []
         for section in questionnaire.sections:
             for item in section.items:
@@ -79,3 +87,6 @@ class Codebook:
         if not blobs:
             return np.zeros((0, self.width), dtype=DTYPE)
         return np.frombuffer(b"".join(blobs), dtype=DTYPE).reshape(len(blobs), self.width)
+
+
+_CODEBOOKS: dict[tuple[str, int, str], Codebook] = {}

@@ -1,5 +1,5 @@
 """Tables, one module per aggregate; importing this package registers them all."""
-from webapp.models.aggregate import SchoolStats
+from webapp.models.aggregate import Aggregate, SchoolStats
 from webapp.models.org import Fylke, Kommune, School
 from webapp.models.outbox import OutboxEvent
 from webapp.models.response import Answer, Invitation, Response, ScreenOutCount
@@ -7,6 +7,6 @@ from webapp.models.survey import Round, RoundSchool, SurveyVersion
 from webapp.models.user import User
 
 __all__ = [
-    "Answer", "Fylke", "Invitation", "Kommune", "OutboxEvent", "Response", "Round", "RoundSchool",
+    "Aggregate", "Answer", "Fylke", "Invitation", "Kommune", "OutboxEvent", "Response", "Round", "RoundSchool",
     "School", "SchoolStats", "ScreenOutCount", "SurveyVersion", "User",
 ]

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
+
+LEVELS = ("school", "kommune", "fylke", "round")
 
 
 class SchoolStats(db.Model):
@@ -18,3 +21,29 @@ class SchoolStats(db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), primary_key=True)
     responses: Mapped[int] = mapped_column(Integer, default=0)
     refreshed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Aggregate(db.Model):
+    """Counts of every item for one unit and one breakdown: `live` (always current) or `published`.
+
+    `counts` holds int32 values, for each group in `groups` and each item of the codebook, the
+    respondents who did not answer followed by one count per option. Pages read only `published`
+    rows, which are refreshed by the publication rule (see services/aggregates.py).
+    """
+
+    __tablename__ = "aggregate"
+    __table_args__ = (
+        CheckConstraint("level IN ('school', 'kommune', 'fylke', 'round')", name="level"),
+        CheckConstraint("kind IN ('live', 'published')", name="kind"),
+    )
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    level: Mapped[str] = mapped_column(String(10), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grouping: Mapped[str] = mapped_column(String(20), primary_key=True)
+    respondents: Mapped[int] = mapped_column(Integer)
+    groups: Mapped[list[Any]] = mapped_column(JSON)
+    group_respondents: Mapped[list[Any]] = mapped_column(JSON)
+    counts: Mapped[bytes] = mapped_column(LargeBinary)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)

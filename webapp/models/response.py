@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -51,6 +51,8 @@ class Response(db.Model):
     skoleslag: Mapped[str | None] = mapped_column(String(20))
     ufaglaert: Mapped[str | None] = mapped_column(String(10))
     b_trinn: Mapped[str | None] = mapped_column(String(20))
+    # The answers encoded by webapp.domain.codebook for aggregation; the answer rows stay the record.
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from webapp.domain import answers as domain
 from webapp.domain.answers import AnswerError
+from webapp.domain.codebook import Codebook
 from webapp.domain.questionnaire import Questionnaire, Section
 from webapp.models import Answer, Invitation, Response, Round, ScreenOutCount
 from webapp.services import outbox, surveys
@@ -165,7 +166,8 @@ def store_response(session: Session, questionnaire: Questionnaire, round_id: int
     session.add(Response(
         id=response_id, round_id=round_id, school_id=school_id, submitted_on=date.today(),
         yrkesgruppe=derived.get("yrkesgruppe"), skoleslag=derived.get("skoleslag"),
-        ufaglaert=derived.get("ufaglaert"), b_trinn=answers.get("b_trinn")))
+        ufaglaert=derived.get("ufaglaert"), b_trinn=answers.get("b_trinn"),
+        vector=Codebook.of(questionnaire).encode(answers)))
     session.flush()
     session.add_all(answer_rows(response_id, answers))
     outbox.add_event(session, outbox.RESPONSE_STORED, {"round_id": round_id, "school_id": school_id})

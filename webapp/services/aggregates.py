@@ -1,0 +1,255 @@
+"""Aggregates per school, kommune, fylke and round: full rebuilds, per-school refreshes, publication.
+
+Live rows always follow the answers. Pages, exports and the API read only *published* rows, which a
+unit gets anew when its respondents have grown by at least the round's privacy threshold since the
+last publication, once a day, or when the round closes — so one new answer cannot be read off by
+comparing two page views.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
+
+from webapp.domain import aggregation
+from webapp.domain.breakdowns import GROUPINGS, group_index, group_values
+from webapp.domain.codebook import Codebook
+from webapp.domain.questionnaire import Questionnaire
+from webapp.models import Aggregate, Answer, Kommune, Response, Round, RoundSchool, School
+from webapp.services import surveys
+from webapp.services.rounds import now
+
+log = logging.getLogger(__name__)
+LEVELS = ("school", "kommune", "fylke", "round")
+PUBLISH_AT_LEAST_EVERY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The round's units: schools with their kommune and fylke."""
+
+    schools: tuple[int, ...]
+    kommune_of: dict[int, int]
+    fylke_of: dict[int, int]
+
+    def parent(self, level: str, unit_id: int) -> tuple[str, int] | None:
+        if level == "school":
+            return "kommune", self.kommune_of[unit_id]
+        if level == "kommune":
+            return "fylke", self.fylke_of[unit_id]
+        if level == "fylke":
+            return "round", 0
+        return None
+
+    def children(self, level: str, unit_id: int) -> tuple[str, list[int]] | None:
+        if level == "round":
+            return "fylke", sorted(set(self.fylke_of.values()))
+        if level == "fylke":
+            return "kommune", sorted(k for k, f in self.fylke_of.items() if f == unit_id)
+        if level == "kommune":
+            return "school", [s for s in self.schools if self.kommune_of[s] == unit_id]
+        return None
+
+
+def layout(session: Session, round_id: int) -> Layout:
+    rows = session.execute(
+        select(School.id, School.kommune_id, Kommune.fylke_id).join(RoundSchool, RoundSchool.school_id == School.id)
+        .join(Kommune, Kommune.id == School.kommune_id).where(RoundSchool.round_id == round_id)
+        .order_by(School.id)).all()
+    return Layout(tuple(r[0] for r in rows), {r[0]: r[1] for r in rows}, {r[1]: r[2] for r in rows})
+
+
+def codebook_of(session: Session, found: Round) -> tuple[Questionnaire, Codebook]:
+    questionnaire = surveys.questionnaire_of(session, found.survey_version_id)
+    return questionnaire, Codebook.of(questionnaire)
+
+
+def _slot_columns(codebook: Codebook) -> tuple[np.ndarray, np.ndarray]:
+    """Which (item, slot) pairs are stored: the missing slot and one per option of each item."""
+    items, slots = [], []
+    for column, item in enumerate(codebook.items):
+        width = len(aggregation.option_codes(item)) + 1
+        items.extend([column] * width)
+        slots.extend(range(width))
+    return np.array(items), np.array(slots)
+
+
+def _responses(session: Session, codebook: Codebook, round_id: int, school_ids: list[int] | None = None):
+    query = select(Response.id, Response.school_id, Response.yrkesgruppe, Response.skoleslag,
+                   Response.ufaglaert, Response.b_trinn, Response.vector).where(Response.round_id == round_id)
+    if school_ids is not None:
+        query = query.where(Response.school_id.in_(school_ids))
+    rows = session.execute(query).all()
+    blobs = [r.vector if r.vector is not None else _encode_from_answers(session, codebook, r.id) for r in rows]
+    return rows, codebook.matrix(blobs)
+
+
+def _encode_from_answers(session: Session, codebook: Codebook, response_id: str) -> bytes:
+    """Encode a response stored before vectors existed, from its answer rows (and keep the result)."""
+    answers: dict[str, object] = {}
+    kinds = {item.key: item.type for item in codebook.items}
+    for row in session.scalars(select(Answer).where(Answer.response_id == response_id).order_by(Answer.position)):
+        kind = kinds.get(row.item_key)
+        if kind == "multi":
+            answers.setdefault(row.item_key, []).append(row.value)
+        elif kind == "integer":
+            answers[row.item_key] = int(row.value)
+        elif kind is not None:
+            answers[row.item_key] = row.value
+    blob = codebook.encode(answers)
+    session.get(Response, response_id).vector = blob
+    return blob
+
+
+def school_tallies(questionnaire: Questionnaire, codebook: Codebook, schools: tuple[int, ...],
+                   rows, cells: np.ndarray) -> dict[str, aggregation.Tally]:
+    """Tally every breakdown for the given schools from their responses."""
+    position = {school: i for i, school in enumerate(schools)}
+    unit = np.fromiter((position[r.school_id] for r in rows), dtype=np.int64, count=len(rows))
+    result = {}
+    for grouping in GROUPINGS:
+        values = group_values(questionnaire, grouping)
+        members = [None if grouping == "all" else getattr(r, grouping) for r in rows]
+        result[grouping] = aggregation.tally(codebook, cells, unit, len(schools),
+                                             group_index(values, members), len(values))
+    return result
+
+
+def _to_rows(codebook: Codebook, questionnaire: Questionnaire, round_id: int, level: str,
+             unit_ids: list[int], tallies: dict[str, aggregation.Tally], at: datetime) -> list[dict]:
+    items, slots = _slot_columns(codebook)
+    rows = []
+    for grouping, t in tallies.items():
+        values = list(group_values(questionnaire, grouping))
+        total = tallies["all"].respondents[:, 0]
+        for u, unit_id in enumerate(unit_ids):
+            rows.append({
+                "round_id": round_id, "kind": "live", "level": level, "unit_id": unit_id, "grouping": grouping,
+                "respondents": int(total[u]), "groups": values,
+                "group_respondents": [int(x) for x in t.respondents[u]],
+                "counts": t.counts[u][:, items, slots].astype("<i4").tobytes(), "computed_at": at})
+    return rows
+
+
+def _from_rows(codebook: Codebook, rows: list[Aggregate], n_groups: int) -> aggregation.Tally:
+    """Rebuild a one-unit tally from stored rows' sums (for rolling children up into a parent)."""
+    items, slots = _slot_columns(codebook)
+    counts = np.zeros((1, n_groups, codebook.width, aggregation.SLOTS), dtype=np.int64)
+    respondents = np.zeros((1, n_groups), dtype=np.int64)
+    for row in rows:
+        stored = np.frombuffer(row.counts, dtype="<i4").reshape(n_groups, len(items))
+        counts[0][:, items, slots] += stored
+        respondents[0] += np.array(row.group_respondents, dtype=np.int64)
+    return aggregation.Tally(respondents, counts)
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    responses: int
+    rows: int
+    published_units: int
+
+
+def rebuild(session: Session, found: Round, at: datetime | None = None) -> RebuildResult:
+    """Recompute every live aggregate of a round from its responses, then apply the publication rule."""
+    at = at or now()
+    questionnaire, codebook = codebook_of(session, found)
+    units = layout(session, found.id)
+    rows, cells = _responses(session, codebook, found.id)
+    by_school = school_tallies(questionnaire, codebook, units.schools, rows, cells)
+    kommuner = sorted(set(units.kommune_of.values()))
+    fylker = sorted(set(units.fylke_of.values()))
+    k_index = np.array([kommuner.index(units.kommune_of[s]) for s in units.schools], dtype=np.int64)
+    f_index = np.array([fylker.index(units.fylke_of[k]) for k in kommuner], dtype=np.int64)
+    by_kommune = {g: aggregation.roll_up(t, k_index, len(kommuner)) for g, t in by_school.items()}
+    by_fylke = {g: aggregation.roll_up(t, f_index, len(fylker)) for g, t in by_kommune.items()}
+    by_round = {g: aggregation.roll_up(t, np.zeros(len(fylker), dtype=np.int64), 1) for g, t in by_fylke.items()}
+    new_rows = []
+    for level, ids, tallies in (("school", list(units.schools), by_school), ("kommune", kommuner, by_kommune),
+                                ("fylke", fylker, by_fylke), ("round", [0], by_round)):
+        new_rows.extend(_to_rows(codebook, questionnaire, found.id, level, ids, tallies, at))
+    session.execute(delete(Aggregate).where(Aggregate.round_id == found.id, Aggregate.kind == "live"))
+    if new_rows:
+        session.execute(Aggregate.__table__.insert(), new_rows)
+    published = publish(session, found, at=at)
+    log.info("rebuilt round %s: %d responses, %d aggregate rows", found.id, len(rows), len(new_rows))
+    return RebuildResult(len(rows), len(new_rows), published)
+
+
+def refresh_school(session: Session, found: Round, school_id: int, at: datetime | None = None) -> None:
+    """Recompute one school from its responses and re-sum its kommune, fylke and the round."""
+    at = at or now()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 7_000_000 + found.id})
+    questionnaire, codebook = codebook_of(session, found)
+    units = layout(session, found.id)
+    if school_id not in units.kommune_of:
+        return
+    rows, cells = _responses(session, codebook, found.id, [school_id])
+    tallies = school_tallies(questionnaire, codebook, (school_id,), rows, cells)
+    _replace_live(session, found.id, "school", school_id,
+                  _to_rows(codebook, questionnaire, found.id, "school", [school_id], tallies, at))
+    level, unit_id = "school", school_id
+    touched = [(level, unit_id)]
+    while (parent := units.parent(level, unit_id)) is not None:
+        level, unit_id = parent
+        child_level, child_ids = units.children(level, unit_id)
+        summed = {}
+        for grouping in GROUPINGS:
+            stored = session.scalars(select(Aggregate).where(
+                Aggregate.round_id == found.id, Aggregate.kind == "live", Aggregate.level == child_level,
+                Aggregate.unit_id.in_(child_ids), Aggregate.grouping == grouping)).all()
+            summed[grouping] = _from_rows(codebook, stored, len(group_values(questionnaire, grouping)))
+        _replace_live(session, found.id, level, unit_id,
+                      _to_rows(codebook, questionnaire, found.id, level, [unit_id], summed, at))
+        touched.append((level, unit_id))
+    publish(session, found, units=touched, at=at)
+
+
+def _replace_live(session: Session, round_id: int, level: str, unit_id: int, rows: list[dict]) -> None:
+    session.execute(delete(Aggregate).where(Aggregate.round_id == round_id, Aggregate.kind == "live",
+                                            Aggregate.level == level, Aggregate.unit_id == unit_id))
+    session.execute(Aggregate.__table__.insert(), rows)
+    session.flush()
+
+
+def publish(session: Session, found: Round, units: list[tuple[str, int]] | None = None,
+            at: datetime | None = None) -> int:
+    """Copy live figures to published ones for units whose figures may be shown anew; return how many."""
+    at = at or now()
+    query = select(Aggregate).where(Aggregate.round_id == found.id, Aggregate.grouping == "all")
+    current = {(a.kind, a.level, a.unit_id): a for a in session.scalars(query)}
+    keys = units or [(level, unit_id) for kind, level, unit_id in current if kind == "live"]
+    published = 0
+    for level, unit_id in keys:
+        live, shown = current.get(("live", level, unit_id)), current.get(("published", level, unit_id))
+        if live is None or not _may_publish(live, shown, found, at):
+            continue
+        session.execute(delete(Aggregate).where(
+            Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.level == level,
+            Aggregate.unit_id == unit_id))
+        copies = session.scalars(select(Aggregate).where(
+            Aggregate.round_id == found.id, Aggregate.kind == "live", Aggregate.level == level,
+            Aggregate.unit_id == unit_id)).all()
+        session.execute(Aggregate.__table__.insert(), [{
+            "round_id": c.round_id, "kind": "published", "level": c.level, "unit_id": c.unit_id,
+            "grouping": c.grouping, "respondents": c.respondents, "groups": c.groups,
+            "group_respondents": c.group_respondents, "counts": c.counts, "computed_at": at} for c in copies])
+        published += 1
+    session.flush()
+    return published
+
+
+def _may_publish(live: Aggregate, shown: Aggregate | None, found: Round, at: datetime) -> bool:
+    if shown is None or found.status == "closed":
+        return True
+    if live.respondents == shown.respondents:
+        return False
+    threshold = found.privacy_threshold
+    return (live.respondents - shown.respondents >= threshold
+            or (shown.respondents < threshold <= live.respondents)
+            or at - shown.computed_at >= PUBLISH_AT_LEAST_EVERY)
