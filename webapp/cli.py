@@ -204,6 +204,37 @@ def rebuild_command(round_name: str) -> None:
                f"{result.published_units} unit(s) published, in {time.perf_counter() - started:.2f} s.")
 
 
+@cli.command("export-aggregates")
+@click.option("--round", "round_name", required=True)
+@click.option("--school", help="School code.")
+@click.option("--kommune", help="Kommune name.")
+@click.option("--fylke", help="Fylke name.")
+@click.option("--by", "grouping", type=click.Choice(["all", "yrkesgruppe", "skoleslag", "ufaglaert", "b_trinn"]),
+              default="all", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@with_appcontext
+def export_aggregates_command(round_name: str, school: str | None, kommune: str | None, fylke: str | None,
+                              grouping: str, fmt: str) -> None:
+    """Print a unit's published figures per item and group; small groups are suppressed."""
+    from webapp.services import exports, results
+
+    chosen = [(lvl, key) for lvl, key in (("school", school), ("kommune", kommune), ("fylke", fylke)) if key]
+    if len(chosen) > 1:
+        fail("Choose at most one of --school, --kommune and --fylke.")
+    level, key = chosen[0] if chosen else ("round", None)
+    with _round_errors():
+        found = round_service.get_round(db.session, round_name)
+    try:
+        unit_id, unit_name = results.find_unit(db.session, found, level, key)
+    except results.UnitNotFound as exc:
+        fail(str(exc))
+    figures = results.unit_figures(db.session, found, level, unit_id, unit_name, grouping)
+    if fmt == "csv":
+        click.echo(exports.as_csv(figures), nl=False)
+    else:
+        click.echo(json.dumps(exports.as_json(figures, key), ensure_ascii=False, indent=1))
+
+
 @cli.command("invite")
 @click.option("--round", "round_name", required=True)
 @click.option("--school", required=True, help="School code.")

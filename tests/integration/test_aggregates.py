@@ -84,3 +84,40 @@ def test_refreshes_in_any_order_with_duplicates_equal_a_rebuild(app, open_round,
         db.session.commit()
         assert snapshot() == incremental
         assert incremental[("round", 0, "all")][0] == len(arrivals)
+
+
+def test_export_suppresses_small_groups_and_their_complements(app, open_round, invite, settings, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from webapp.cli import cli
+
+    # Given 9 responses at S1 and 3 at S2 (same kommune) and a rebuild
+    store_many(app, invite, {"S1": 9, "S2": 3}, seed=4)
+    with app.app_context():
+        aggregates.rebuild(db.session, get_round(db.session, open_round))
+        db.session.commit()
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("SECRET_KEY", settings.secret_key)
+    runner = CliRunner()
+
+    def export(*args):
+        result = runner.invoke(cli, ["export-aggregates", "--round", open_round, *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    # Then S2 (3 respondents) shows no numbers at all, and S1 is hidden with it: kommune − S1 = S2
+    small = json.loads(export("--school", "S2"))
+    assert small["respondents"]["all"] is None
+    assert all(entry == {"item": entry["item"], "group": "all", "suppressed": True} for entry in small["items"])
+    big = json.loads(export("--school", "S1"))
+    assert big["respondents"]["all"] is None
+    kommune = json.loads(export("--kommune", "Fjordvik"))
+    utnytte = next(e for e in kommune["items"] if e["item"] == "utnytte")
+    assert kommune["respondents"]["all"] == 12 and utnytte["n"] <= 12
+    assert abs(sum(utnytte["percent"].values()) - 100) < 0.6 and sum(utnytte["counts"].values()) == utnytte["n"]
+    # and a CSV line per option, none with numbers for a suppressed group
+    lines = export("--kommune", "Fjordvik", "--by", "yrkesgruppe", "--format", "csv").splitlines()
+    assert lines[0] == "round,level,unit,by,item,group,n,option,count,percent,suppressed"
+    assert all(line.endswith(",,,,,true") for line in lines if line.endswith("true"))
