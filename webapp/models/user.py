@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
@@ -21,3 +21,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # What a tillitsvalgt or skoleleder may see: a kommune (and its schools) or one school.
+    kommune_id: Mapped[int | None] = mapped_column(ForeignKey("kommune.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.config import Settings
 from webapp.domain.simulate import simulate_answers
 from webapp.models import Round, School, User
-from webapp.services import answering, rounds
+from webapp.services import aggregates, answering, rounds
 from webapp.services.org import import_org
 from webapp.services.users import create_user, set_password
 
@@ -38,6 +38,7 @@ def load_demo(session: Session, settings: Settings, links: int = 3, seed: int = 
         demo_round = rounds.create_round(session, settings.surveys_dir, DEMO_SURVEY, DEMO_ROUND)
         rounds.set_status(session, DEMO_ROUND, "open")
         _simulate_round(session, demo_round, random.Random(seed))
+        aggregates.rebuild(session, demo_round)
     password = secrets.token_urlsafe(12)
     if session.scalar(select(User).filter_by(email=ADMIN_EMAIL)) is None:
         create_user(session, ADMIN_EMAIL, password, "admin")
@@ -53,9 +54,9 @@ def load_demo(session: Session, settings: Settings, links: int = 3, seed: int = 
 
 
 def _simulate_round(session: Session, demo_round: Round, rng: random.Random) -> None:
-    """Invite 10–25 people per school and let 40–80 % of them answer through the answering service."""
+    """Invite 15–60 people per school and let 40–80 % of them answer through the answering service."""
     for status in rounds.round_status(session, demo_round):
-        invited = rng.randint(10, 25)
+        invited = rng.randint(15, 60)
         tokens = rounds.create_invitations(session, demo_round, status.code, invited)
         for token in tokens[: round(invited * rng.uniform(0.4, 0.8))]:
             link = answering.open_link(session, token)

@@ -1,0 +1,1 @@
+"""Pure Plotly figure builders: DTOs in, go.Figure out, no queries."""

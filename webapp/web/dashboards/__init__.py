@@ -1,0 +1,137 @@
+"""Dashboards for a school, a kommune and the round; every figure with its question, n, table and CSV."""
+from __future__ import annotations
+
+import os
+
+import plotly
+from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import Fylke, Kommune, Round, School
+from webapp.services import access, dashboard, reference, results
+from webapp.services.aggregates import codebook_of, layout
+from webapp.services.rounds import round_status
+from webapp.web.templating import current_language
+
+bp = Blueprint("dashboards", __name__, url_prefix="/resultater")
+LEVEL_SLUGS = {"skole": "school", "kommune": "kommune", "fylke": "fylke"}
+LEVEL_MODELS = {"school": School, "kommune": Kommune, "fylke": Fylke}
+
+
+@bp.get("/plotly.min.js")
+def plotly_js():
+    """plotly.js from the installed package: no CDN, cached for a long time."""
+    path = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
+    return send_file(path, mimetype="text/javascript", max_age=30 * 24 * 3600)
+
+
+@bp.get("/")
+@login_required
+def list_rounds():
+    rounds = db.session.scalars(select(Round).where(Round.status != "draft").order_by(Round.created_at.desc())).all()
+    home = access.home_units(db.session, current_user)
+    return render_template("dashboards/rounds.html", rounds=rounds, home=home, link=_unit_url)
+
+
+def _unit_url(round_id: int, level: str, unit_id: int) -> str:
+    if level == "round":
+        return url_for("dashboards.show_round", round_id=round_id)
+    slug = next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
+    return url_for("dashboards.show_unit", round_id=round_id, level_slug=slug, unit_id=unit_id)
+
+
+@bp.get("/<int:round_id>/")
+@login_required
+def show_round(round_id: int):
+    return _render(round_id, "round", 0)
+
+
+@bp.get("/<int:round_id>/<level_slug>/<int:unit_id>")
+@login_required
+def show_unit(round_id: int, level_slug: str, unit_id: int):
+    if level_slug not in LEVEL_SLUGS:
+        abort(404)
+    return _render(round_id, LEVEL_SLUGS[level_slug], unit_id)
+
+
+@bp.get("/<int:round_id>/<level_slug>/<int:unit_id>/<panel_key>.csv")
+@login_required
+def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str):
+    level = "round" if level_slug == "runde" else LEVEL_SLUGS.get(level_slug) or abort(404)
+    panels, context = _panels(round_id, level, unit_id)
+    panel = next((p for p in panels if p.key == panel_key), None) or abort(404)
+    filename = f"laget-{context['unit'].unit_name}-{panel.key}.csv".replace(" ", "_")
+    return Response("\ufeff" + panel.csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _panels(round_id: int, level: str, unit_id: int):
+    found = db.session.get(Round, round_id) or abort(404)
+    units = layout(db.session, found.id)
+    if level != "round" and not _exists(units, level, unit_id):
+        abort(404)
+    if not access.may_see(db.session, current_user, units, level, unit_id):
+        abort(403)
+    questionnaire, _codebook = codebook_of(db.session, found)
+    name = found.name if level == "round" else db.session.get(LEVEL_MODELS[level], unit_id).name
+    unit = results.unit_figures(db.session, found, level, unit_id, name)
+    by_yrke = results.unit_figures(db.session, found, level, unit_id, name, "yrkesgruppe")
+    parent_ref = units.parent(level, unit_id) if level != "round" else None
+    parent = None
+    if parent_ref is not None:
+        parent_level, parent_id = parent_ref
+        parent_name = found.name if parent_level == "round" else db.session.get(LEVEL_MODELS[parent_level], parent_id).name
+        parent = results.unit_figures(db.session, found, parent_level, parent_id, parent_name)
+    source, reference_figures = reference.load(current_app.config["LAGET"].surveys_dir, questionnaire.slug)
+    ctx = dashboard.Context(questionnaire, current_language(), unit, parent, by_yrke, reference_figures,
+                            name, parent.unit_name if parent else None)
+    context = {"round": found, "level": level, "unit": unit, "parent": parent, "parent_ref": parent_ref,
+               "questionnaire": questionnaire, "source": source, "units": units}
+    return dashboard.build_panels(ctx), context
+
+
+def _exists(units, level: str, unit_id: int) -> bool:
+    return unit_id in {"school": set(units.schools), "kommune": set(units.kommune_of.values()),
+                       "fylke": set(units.fylke_of.values())}[level]
+
+
+def _render(round_id: int, level: str, unit_id: int):
+    panels, context = _panels(round_id, level, unit_id)
+    status = _response_rate(context["round"], level, unit_id, context["units"])
+    children = _children(context["round"], level, unit_id, context["units"])
+    slug = "runde" if level == "round" else next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
+    return render_template("dashboards/unit.html", panels=panels, status=status, children=children,
+                           level_slug=slug, unit_id=unit_id, link=_unit_url, **context)
+
+
+def _response_rate(found: Round, level: str, unit_id: int, units) -> dict:
+    rows = round_status(db.session, found)
+    school_ids = {s.code: s.id for s in db.session.scalars(select(School))}
+    mine = [r for r in rows if level == "round" or _in_unit(units, school_ids[r.code], level, unit_id)]
+    invited, answered = sum(r.invitations for r in mine), sum(r.responses for r in mine)
+    return {"invited": invited, "answered": answered,
+            "rate": round(100 * answered / invited) if invited else None, "schools": mine}
+
+
+def _in_unit(units, school_id: int, level: str, unit_id: int) -> bool:
+    if level == "school":
+        return school_id == unit_id
+    kommune = units.kommune_of[school_id]
+    return kommune == unit_id if level == "kommune" else units.fylke_of[kommune] == unit_id
+
+
+def _children(found: Round, level: str, unit_id: int, units) -> list[tuple[str, str]]:
+    below = units.children(level, unit_id)
+    if below is None:
+        return []
+    child_level, ids = below
+    model = LEVEL_MODELS[child_level]
+    visible = [i for i in ids if access.may_see(db.session, current_user, units, child_level, i)]
+    names = {u.id: u.name for u in db.session.scalars(select(model).where(model.id.in_(visible)))}
+    return sorted((names[i], _unit_url(found.id, child_level, i)) for i in visible)
+
+
+__all__ = ["bp", "_"]
