@@ -35,7 +35,7 @@ translations: $(STAMP)
 
 catalog: $(STAMP) ## re-extract UI strings and update the nb/nn/en catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project Laget -o webapp/translations/messages.pot .
-	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-location
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-wrap
 
 clean:
 	rm -rf $(VENV) instance tests/artifacts

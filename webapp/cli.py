@@ -204,6 +204,27 @@ def rebuild_command(round_name: str) -> None:
                f"{result.published_units} unit(s) published, in {time.perf_counter() - started:.2f} s.")
 
 
+@cli.command("import-responses")
+@click.option("--round", "round_name", required=True)
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_responses_command(round_name: str, csv_file: Path) -> None:
+    """Import responses: school_code plus one column per item key (multi-select codes joined with |)."""
+    from webapp.services.response_import import import_responses
+
+    with _round_errors():
+        found = round_service.get_round(db.session, round_name)
+    try:
+        count = import_responses(db.session, found, decode(csv_file.read_bytes()))
+    except ImportFailed as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(f"{csv_file}: {problem}", err=True)
+        fail(f"Nothing was imported ({len(exc.problems)} problem(s)).")
+    db.session.commit()
+    click.echo(f"Imported {count} response(s); the figures follow as the worker counts them.")
+
+
 @cli.command("export-aggregates")
 @click.option("--round", "round_name", required=True)
 @click.option("--school", help="School code.")

@@ -144,7 +144,7 @@ def share_panel(ctx: Context, key: str, items: list[Item], stem, codes: tuple[st
             if not s.marker:
                 row.append(s.ns[k] if s.ns and s.ns[k] is not None else "–")
         rows.append(row)
-    notes = [f"{_('National figure')}: {r.where}" for r in national if r]
+    notes = [_("National figure: %(where)s", where=r.where) for r in national if r]
     return Panel(key, what, ctx.t(stem), n_range([f.n for f in unit]), charts.share_bars(categories, series),
                  header, rows, sorted(set(notes)))
 
@@ -197,7 +197,7 @@ def multi_panel(ctx: Context, item: Item) -> Panel:
                                     marker=True))
     rows = [[c, "–" if v is None else v, "–" if r is None else r.values["all"]]
             for c, v, r in zip(categories, values, national)]
-    notes = sorted({f"{_('National figure')}: {r.where}" for r in national if r})
+    notes = sorted({_("National figure: %(where)s", where=r.where) for r in national if r})
     return Panel(item.key, _("Share who ticked each option"), ctx.t(item.text), n_range([figure.n]),
                  charts.share_bars(categories, series), [_("Option"), ctx.unit_label, _("National (NIFU 2023:15)")],
                  rows, notes)

@@ -5,7 +5,13 @@ from flask_babel import gettext as _
 
 from webapp.domain.answers import AnswerError
 from webapp.domain.questionnaire import Item
-from webapp.web.templating import definition_text
+from webapp.domain.texts import pick
+
+
+def definition_text(texts) -> str:  # noqa: ANN001
+    from flask_babel import get_locale
+
+    return pick(texts, str(get_locale() or "nb"))
 
 
 def answer_error_message(error: AnswerError, item: Item | None = None) -> str:
@@ -25,5 +31,9 @@ def answer_error_message(error: AnswerError, item: Item | None = None) -> str:
                                   max=p.get("max")),
         "too_long": lambda: _("At most %(max)d characters (you wrote %(length)d).",
                               max=p.get("max", 0), length=p.get("length", 0)),
+        "unknown_item": lambda: _("the questionnaire has no question «%(key)s»", key=error.key),
+        "hidden": lambda: _("this question is not asked given the answer to %(item)s, so it must be empty",
+                            item=getattr(p.get("condition"), "item", "?")),
+        "screened_out": lambda: _("a screening answer ends the questionnaire here, so this row is not a response"),
     }
     return messages.get(error.code, lambda: _("This answer cannot be used."))()

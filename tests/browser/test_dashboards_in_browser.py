@@ -1,0 +1,122 @@
+"""Dashboards in headless Chromium: every figure draws at phone size; scopes keep people to their units."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.conftest import ARTIFACTS
+from webapp.domain.simulate import simulate_answers
+from webapp.extensions import db
+from webapp.models import Kommune, School
+from webapp.services import aggregates, answering
+from webapp.services.rounds import get_round
+from webapp.services.users import create_user
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture()
+def results(app, open_round, invite):
+    """12, 8 and 6 responses at S1, S2 (Fjordvik) and S3 (Elvdal), rebuilt and published; three accounts."""
+    rng = random.Random(21)
+    for code, count in {"S1": 12, "S2": 8, "S3": 6}.items():
+        for token in invite(code, count):
+            with app.app_context():
+                link = answering.open_link(db.session, token)
+                answering.store_response(db.session, link.questionnaire, link.round.id, link.invitation.school_id,
+                                         simulate_answers(link.questionnaire, rng))
+                db.session.commit()
+    with app.app_context():
+        found = get_round(db.session, open_round)
+        aggregates.rebuild(db.session, found)
+        ids = {s.code: s.id for s in db.session.scalars(select(School))}
+        fjordvik = db.session.scalar(select(Kommune.id).filter_by(name="Fjordvik"))
+        create_user(db.session, "admin@example.org", PASSWORD, "admin")
+        tv = create_user(db.session, "tv@example.org", PASSWORD, "tillitsvalgt")
+        tv.kommune_id = fjordvik
+        leader = create_user(db.session, "leder@example.org", PASSWORD, "skoleleder")
+        leader.school_id = ids["S1"]
+        db.session.commit()
+        return {"round": found.id, "schools": ids, "fjordvik": fjordvik}
+
+
+def log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+
+
+def check_dashboard(page, name: str) -> int:
+    """Every figure drew, the page fits a phone, and each panel has its question, n, table and CSV."""
+    figures = page.locator("[data-figure]")
+    count = figures.count()
+    assert count >= 12
+    expect(page.locator("[data-drawn='true']")).to_have_count(count, timeout=20_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    panels = page.locator("section.panel")
+    with_n = 0
+    for k in range(panels.count()):
+        panel = panels.nth(k)
+        question = panel.locator(".panel-question").inner_text()
+        assert "n = " in question or "for få svar til å kunne vises" in question, question
+        with_n += "n = " in question
+        expect(panel.get_by_role("link", name="Last ned CSV")).to_be_visible()
+    assert with_n >= panels.count() // 2
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}-360.png"), full_page=True)
+    return count
+
+
+def test_dashboards_draw_on_a_phone_and_respect_scopes(live_server, new_phone, results):
+    rid, ids = results["round"], results["schools"]
+
+    # Given an administrator on a phone
+    page = new_phone().new_page()
+    log_in(page, live_server, "admin@example.org")
+
+    # When they open the round, the kommune and a school, Then every figure draws and reads at 360 px
+    page.goto(f"{live_server}/resultater/{rid}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Høst 2026")
+    check_dashboard(page, "round")
+    page.goto(f"{live_server}/resultater/{rid}/kommune/{results['fjordvik']}")
+    check_dashboard(page, "kommune")
+    page.goto(f"{live_server}/resultater/{rid}/skole/{ids['S1']}")
+    check_dashboard(page, "school")
+
+    # … the table view opens, and the CSV has the same rows
+    panel = page.locator("section#d")  # Section D: plan, roles, joint development
+    panel.get_by_text("Vis som tabell").click()
+    expect(panel.locator("table tbody tr")).to_have_count(3)
+    with page.expect_download() as download:
+        panel.get_by_role("link", name="Last ned CSV").click()
+    text = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert len(text) == 4 and text[0].startswith("Utsagn,")
+
+    # … and a school with 6 answers but yrkesgrupper under 5 shows dashes, never small numbers
+    page.goto(f"{live_server}/resultater/{rid}/skole/{ids['S3']}")
+    heat = page.locator("section#behov_yrkesgruppe")
+    heat.get_by_text("Vis som tabell").click()
+    cells = heat.locator("tbody td.num").all_inner_texts()
+    assert cells and all(c == "–" for c in cells)
+
+    # Given a tillitsvalgt for Fjordvik, Then Elvdal's school is not theirs to see
+    other = new_phone().new_page()
+    log_in(other, live_server, "tv@example.org")
+    assert other.goto(f"{live_server}/resultater/{rid}/skole/{ids['S3']}").status == 403
+    assert other.goto(f"{live_server}/resultater/{rid}/skole/{ids['S2']}").status == 200
+
+    # Given a school leader of S1, Then only S1 (and the levels above it) are open to them
+    leader = new_phone().new_page()
+    log_in(leader, live_server, "leder@example.org")
+    assert leader.goto(f"{live_server}/resultater/{rid}/skole/{ids['S2']}").status == 403
+    assert leader.goto(f"{live_server}/resultater/{rid}/skole/{ids['S1']}").status == 200
+    api = leader.request.get(f"{live_server}/api/v1/rounds/{rid}/aggregates?level=school&unit=S2")
+    assert api.status == 403
+    own = leader.request.get(f"{live_server}/api/v1/rounds/{rid}/aggregates?level=school&unit=S1&by=yrkesgruppe")
+    body = own.json()
+    assert own.status == 200 and body["by"] == "yrkesgruppe"
+    assert all(e.get("suppressed") or e["n"] == 0 or e["n"] >= 5 for e in body["items"])  # empty groups are not small groups
