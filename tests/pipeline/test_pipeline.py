@@ -11,7 +11,7 @@ from tests.processes import wait_until
 from webapp.domain.simulate import simulate_answers
 from webapp.models import OutboxEvent, Response, School, SchoolStats
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def answer_over_http(base_url: str, token: str, questionnaire, seed: int) -> requests.Response:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from webapp.domain import answers as domain
@@ -169,14 +169,15 @@ def store_response(session: Session, questionnaire: Questionnaire, round_id: int
         ufaglaert=derived.get("ufaglaert"), b_trinn=answers.get("b_trinn"),
         vector=Codebook.of(questionnaire).encode(answers)))
     session.flush()
-    session.add_all(answer_rows(response_id, answers))
+    session.execute(insert(Answer), answer_rows(response_id, answers))
     outbox.add_event(session, outbox.RESPONSE_STORED, {"round_id": round_id, "school_id": school_id})
 
 
-def answer_rows(response_id: str, answers: dict[str, Any]) -> list[Answer]:
+def answer_rows(response_id: str, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per answered item, one per ticked option of a multi-select (inserted in bulk)."""
     rows = []
     for key, value in answers.items():
         values = value if isinstance(value, list) else [value]
-        rows.extend(Answer(response_id=response_id, item_key=key, position=i, value=str(v))
+        rows.extend({"response_id": response_id, "item_key": key, "position": i, "value": str(v)}
                     for i, v in enumerate(values))
     return rows

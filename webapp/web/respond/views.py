@@ -10,7 +10,7 @@ from webapp.services import answering
 from webapp.services.answering import SUMMARY, Link, LinkProblem
 from webapp.services.rounds import hash_token
 from webapp.web.respond import bp
-from webapp.web.respond.forms import SubmitForm, page_form_class
+from webapp.web.respond.forms import page_answers
 from webapp.services.messages import answer_error_message
 from webapp.web.respond.presenter import page_context, summary_rows
 
@@ -38,26 +38,23 @@ def show_page(token: str, key: str):
         abort(404)
     if not link.may_open(key):
         return redirect(url_for(".show_page", token=token, key=link.resume_page()))
-    form = page_form_class(link.questionnaire, section)(data=_draft_for(link, section))
+    values = _draft_for(link, section)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         going_back = request.form.get("nav") == "back"
-        form = page_form_class(link.questionnaire, section)()
-        form.validate()
-        result = answering.save_page(db.session, link, key, form.answers(section.items), going_back)
+        values = page_answers(section, request.form)
+        result = answering.save_page(db.session, link, key, values, going_back)
         db.session.commit()
         if result.screened_out:
             return redirect(url_for(".show_end", token=token))
         if going_back:
             return redirect(_page_url(token, result.next_page or key))
-        errors = {k: list(v) for k, v in form.errors.items() if k != "csrf_token"}
         for problem in result.errors:
-            if problem.key not in errors:
-                errors[problem.key] = [answer_error_message(problem, link.questionnaire.items.get(problem.key))]
+            errors[problem.key] = [answer_error_message(problem, link.questionnaire.items.get(problem.key))]
         if not errors and result.next_page:
             return redirect(_page_url(token, result.next_page))
     status = 422 if errors else 200
-    return render_template("respond/page.html", form=form, errors=errors,
+    return render_template("respond/page.html", values=values, errors=errors,
                            **page_context(link, section, token)), status
 
 
@@ -66,16 +63,15 @@ def show_summary(token: str):
     link = answering.open_link(db.session, token)
     if not link.may_open(SUMMARY):
         return redirect(url_for(".show_page", token=token, key=link.resume_page()))
-    form = SubmitForm()
     problems = []
-    if request.method == "POST" and form.validate():
+    if request.method == "POST":
         result = answering.submit(db.session, link)
         db.session.commit()
         if result.stored or not result.errors:
             return redirect(url_for(".show_thanks", token=token))
         problems = result.errors
     return render_template(
-        "respond/summary.html", form=form, link=link, token=token,
+        "respond/summary.html", link=link, token=token,
         rows=summary_rows(link), problems=[(p, answer_error_message(
             p, link.questionnaire.items.get(p.key)), link.questionnaire.items.get(p.key)) for p in problems],
         back_key=link.page_before(SUMMARY)), 422 if problems else 200
