@@ -60,7 +60,9 @@ def _engine_options(url: str) -> dict[str, object]:
     """Engine options; SQL parameters (answers, token hashes) are kept out of error messages."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}, "hide_parameters": True}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "hide_parameters": True}
+    # No pool_pre_ping: its SELECT 1 was one of four round trips per page POST (docs/benchmarks.md).
+    # Connections are recycled instead; after a database restart a stale one fails once and is replaced.
+    return {"pool_recycle": 300, "pool_size": 5, "max_overflow": 5, "hide_parameters": True}
 
 
 @event.listens_for(Engine, "connect")
