@@ -121,3 +121,45 @@ def test_export_suppresses_small_groups_and_their_complements(app, open_round, i
     lines = export("--kommune", "Fjordvik", "--by", "yrkesgruppe", "--format", "csv").splitlines()
     assert lines[0] == "round,level,unit,by,item,group,n,option,count,percent,suppressed"
     assert all(line.endswith(",,,,,true") for line in lines if line.endswith("true"))
+
+
+def test_one_new_answer_cannot_be_read_off_by_comparing_two_page_views(app, open_round, invite):
+    from datetime import timedelta
+
+    from webapp.services.results import unit_figures
+    from webapp.services.rounds import now
+
+    store_many(app, invite, {"S1": 8}, seed=2)
+    with app.app_context():
+        found = get_round(db.session, open_round)
+        school = db.session.scalar(select(School).filter_by(code="S1"))
+        aggregates.rebuild(db.session, found)
+        db.session.commit()
+
+        def shown() -> int | None:
+            return unit_figures(db.session, found, "school", school.id, school.name).respondents["all"]
+        assert shown() == 8
+
+    # When one more person answers and the worker refreshes the school, Then the page still shows 8
+    store_many(app, invite, {"S1": 1}, seed=3)
+    with app.app_context():
+        found = get_round(db.session, open_round)
+        aggregates.refresh_school(db.session, found, school.id)
+        db.session.commit()
+        assert shown() == 8
+    # … and only when 5 have come in since the last figures does it move (to 13)
+    store_many(app, invite, {"S1": 4}, seed=4)
+    with app.app_context():
+        found = get_round(db.session, open_round)
+        aggregates.refresh_school(db.session, found, school.id)
+        db.session.commit()
+        assert shown() == 13
+    # … or when a day has passed (here: one more answer, a day later)
+    store_many(app, invite, {"S1": 1}, seed=5)
+    with app.app_context():
+        found = get_round(db.session, open_round)
+        aggregates.refresh_school(db.session, found, school.id, at=now() + timedelta(hours=23))
+        assert shown() == 13
+        aggregates.refresh_school(db.session, found, school.id, at=now() + timedelta(days=1, minutes=1))
+        db.session.commit()
+        assert shown() == 14

@@ -1,45 +1,48 @@
-"""Primary and complementary suppression in one margin."""
-from webapp.domain.suppression import suppress_margin
+"""Suppression over a whole round: small cells hidden, plus whatever would give them away."""
+import numpy as np
+
+from webapp.domain.disclosure import suppress
+
+# units: 0 = round, 1 = kommune A, 2 = kommune B, 3–5 = schools of A, 6 = school of B
+PARENT = np.array([-1, 0, 0, 1, 1, 1, 2])
 
 
-def test_small_groups_are_hidden_with_a_complement():
-    # A school of 20: bua 3 is small; without a complement, 20 − 9 − 8 = 3 gives it away.
-    assert suppress_margin({"bua": 3, "assistent": 9, "annet": 8}, 20, 5) == {"bua", "annet"}
+def totals(*schools: int) -> np.ndarray:
+    s = np.array(schools)
+    return np.array([s.sum(), s[:3].sum(), s[3:].sum(), *s])[:, None]
 
 
-def test_nothing_is_hidden_when_every_group_is_large_enough():
-    assert suppress_margin({"bua": 5, "assistent": 9}, 14, 5) == set()
+def test_a_small_school_gets_a_sibling_hidden_too():
+    hidden = suppress(totals(20, 3, 9, 30), PARENT, 5)
+    # school 4 (3 people) is small; 9 is its smallest sibling, so kommune − 20 − 9 cannot give 3
+    assert hidden[:, 0].tolist() == [False, False, False, False, True, True, False]
 
 
-def test_people_without_a_group_protect_like_a_hidden_cell():
-    # 6 people gave no role: the residual 3 + 6 = 9 cannot be split, so no complement is needed
-    assert suppress_margin({"bua": 3, "assistent": 9}, 18, 5) == {"bua"}
-    # … but 1 unknown person leaves residual 4 < 5: hide one more
-    assert suppress_margin({"bua": 3, "assistent": 9, "annet": 6}, 19, 5) == {"bua", "annet"}
+def test_a_hidden_parent_cannot_be_recovered_from_its_children():
+    n = totals(6, 8, 9, 3)  # kommune B has one school of 3: both are small
+    hidden = suppress(n, PARENT, 5)
+    assert hidden[2, 0] and hidden[6, 0]
+    # round − kommune A would give kommune B: kommune A must be hidden too
+    assert hidden[1, 0]
 
 
-def test_empty_cells_need_no_protection():
-    assert suppress_margin({"bua": 0, "assistent": 9, "annet": 7}, 16, 5) == set()
+def test_groups_in_a_row_are_protected_by_a_complement_or_by_people_without_a_group():
+    # columns: total, bua, assistent; one school with 20 people: bua 3, assistent 17
+    n = np.array([[20, 3, 17], [20, 3, 17]])
+    hidden = suppress(n, np.array([-1, 0]), 5)
+    assert hidden[1].tolist() == [False, True, True] and hidden[0].tolist() == [False, True, True]
+    # with 6 people who gave no role, bua 3 + 6 unknown cannot be split: no complement needed
+    n = np.array([[26, 3, 17], [26, 3, 17]])
+    hidden = suppress(n, np.array([-1, 0]), 5)
+    assert hidden[1].tolist() == [False, True, False]
 
 
-def test_a_cell_hidden_by_another_margin_gets_a_complement_here_too():
-    assert suppress_margin({"s1": 12, "s2": 30, "s3": 9}, 51, 5, already={"s1"}) == {"s1", "s3"}
+def test_nothing_is_hidden_when_every_cell_is_large_enough():
+    assert not suppress(totals(20, 7, 9, 30), PARENT, 5).any()
 
 
-def test_a_school_hidden_in_its_kommune_gets_a_sibling_hidden_too():
-    from webapp.domain.disclosure import hidden_cells
-
-    # Three schools of one kommune; school 2 has 3 respondents: its total and a sibling's go.
-    table = {(1, "all"): 20, (2, "all"): 3, (3, "all"): 9}
-    assert hidden_cells(table, {"all": 32}, 5) == {(2, "all"), (3, "all")}
-
-
-def test_hiding_spreads_across_rows_and_columns_until_nothing_can_be_derived():
-    from webapp.domain.disclosure import hidden_cells
-
-    table = {(1, "all"): 12, (1, "bua"): 3, (1, "ass"): 9,
-             (2, "all"): 10, (2, "bua"): 6, (2, "ass"): 4}
-    hidden = hidden_cells(table, {"all": 22, "bua": 9, "ass": 13}, 5)
-    # school 1: bua 3 small → ass hidden as complement; school 2: ass 4 small → bua too;
-    # the columns then have both schools hidden, which protects them.
-    assert hidden == {(1, "bua"), (1, "ass"), (2, "bua"), (2, "ass")}
+def test_forced_cells_are_hidden_and_protected():
+    forced = np.zeros((7, 1), dtype=bool)
+    forced[3, 0] = True
+    hidden = suppress(totals(20, 7, 9, 30), PARENT, 5, forced)
+    assert hidden[3, 0] and hidden[4:6, 0].any()

@@ -46,4 +46,7 @@ class Aggregate(db.Model):
     groups: Mapped[list[Any]] = mapped_column(JSON)
     group_respondents: Mapped[list[Any]] = mapped_column(JSON)
     counts: Mapped[bytes] = mapped_column(LargeBinary)
+    # Published rows: which (group, item) cells are suppressed, one byte each, decided round-wide
+    # by webapp.domain.disclosure; the first of each group's bytes is the respondents cell.
+    hidden: Mapped[bytes | None] = mapped_column(LargeBinary)
     computed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -224,10 +224,18 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
     query = select(Aggregate).where(Aggregate.round_id == found.id, Aggregate.grouping == "all")
     current = {(a.kind, a.level, a.unit_id): a for a in session.scalars(query)}
     keys = units or [(level, unit_id) for kind, level, unit_id in current if kind == "live"]
-    published = 0
+    structure = layout(session, found.id)
+    chosen: list[tuple[str, int]] = []
     for level, unit_id in keys:
         live, shown = current.get(("live", level, unit_id)), current.get(("published", level, unit_id))
-        if live is None or not _may_publish(live, shown, found, at):
+        if live is not None and _may_publish(live, shown, found, at):
+            chosen.append((level, unit_id))
+            # A parent is published with its child, so it is never older than any of its children.
+            while (up := structure.parent(*chosen[-1]) if chosen[-1][0] != "round" else None) is not None:
+                chosen.append(up)
+    published = 0
+    for level, unit_id in dict.fromkeys(chosen):
+        if ("live", level, unit_id) not in current:
             continue
         session.execute(delete(Aggregate).where(
             Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.level == level,
@@ -241,7 +249,81 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
             "group_respondents": c.group_respondents, "counts": c.counts, "computed_at": at} for c in copies])
         published += 1
     session.flush()
+    if published:
+        apply_suppression(session, found)
     return published
+
+
+def item_ns(codebook: Codebook, counts: np.ndarray, group_respondents: list[int]) -> np.ndarray:
+    """n per group (rows) for the respondents (column 0) and every item (columns 1…): answered,
+    without missing and `na` answers."""
+    items, slots = _slot_columns(codebook)
+    respondents = np.array(group_respondents, dtype=np.int64)
+    out = np.empty((len(respondents), codebook.width + 1), dtype=np.int64)
+    out[:, 0] = respondents
+    for j, item in enumerate(codebook.items):
+        start = int(np.argmax(items == j))
+        na = [start + 1 + k for k, o in enumerate(item.options) if o.na] if item.type != "integer" else []
+        out[:, j + 1] = respondents - counts[:, start] - (counts[:, na].sum(axis=1) if na else 0)
+    return out
+
+
+def decode_counts(codebook: Codebook, row: Aggregate) -> np.ndarray:
+    width = len(_slot_columns(codebook)[0])
+    return np.frombuffer(row.counts, dtype="<i4").reshape(len(row.groups), width).astype(np.int64)
+
+
+def apply_suppression(session: Session, found: Round) -> None:
+    """Decide the hidden cells of every published figure of the round at once, and store them."""
+    _questionnaire, codebook = codebook_of(session, found)
+    structure = layout(session, found.id)
+    rows = session.scalars(select(Aggregate).where(Aggregate.round_id == found.id,
+                                                   Aggregate.kind == "published")).all()
+    by_key = {(r.level, r.unit_id, r.grouping): r for r in rows}
+    units = sorted({(r.level, r.unit_id) for r in rows}, key=lambda u: (LEVELS.index(u[0]), u[1]))
+    index = {u: i for i, u in enumerate(units)}
+    parent = np.array([index.get(structure.parent(*u), -1) if u[0] != "round" else -1 for u in units])
+    ns = {key: item_ns(codebook, decode_counts(codebook, r), r.group_respondents) for key, r in by_key.items()}
+    width = codebook.width + 1
+    total_hidden = np.zeros((len(units), width), dtype=bool)  # the units' totals, shared by every breakdown
+    masks: dict[str, np.ndarray] = {}
+    for _round in range(10):
+        before = total_hidden.copy()
+        for grouping in GROUPINGS:
+            masks[grouping] = _suppress_grouping(ns, units, parent, grouping, width, found.privacy_threshold,
+                                                 total_hidden)
+            total_hidden |= masks[grouping][:, 0, :]
+        if np.array_equal(before, total_hidden):
+            break
+    for grouping, mask in masks.items():
+        for u, (level, unit_id) in enumerate(units):
+            row = by_key.get((level, unit_id, grouping))
+            if row is not None:
+                stored = (mask[u, :1] | total_hidden[u][None, :]) if grouping == "all" else mask[u, 1:]
+                row.hidden = stored.astype(np.uint8).tobytes()
+    session.flush()
+
+
+def _suppress_grouping(ns, units, parent, grouping, width, threshold, total_hidden) -> np.ndarray:
+    """Masks (units × columns × items) for one breakdown; column 0 is each unit's total."""
+    from webapp.domain.disclosure import suppress
+
+    sample = next((ns[(lv, u, grouping)] for lv, u in units if (lv, u, grouping) in ns), None)
+    groups = 0 if grouping == "all" or sample is None else sample.shape[0]
+    n = np.zeros((len(units), 1 + groups, width), dtype=np.int64)
+    for u, (level, unit_id) in enumerate(units):
+        if (level, unit_id, "all") in ns:
+            n[u, 0] = ns[(level, unit_id, "all")][0]
+        if groups and (level, unit_id, grouping) in ns:
+            n[u, 1:] = ns[(level, unit_id, grouping)]
+    mask = np.zeros_like(n, dtype=bool)
+    forced = np.zeros((len(units), 1 + groups), dtype=bool)
+    forced[:, 0] = total_hidden[:, 0]
+    mask[:, :, 0] = suppress(n[:, :, 0], parent, threshold, forced)  # respondents first
+    for j in range(1, width):
+        forced_j = mask[:, :, 0] | np.pad(total_hidden[:, j:j + 1], ((0, 0), (0, groups)))
+        mask[:, :, j] = suppress(n[:, :, j], parent, threshold, forced_j)
+    return mask
 
 
 def _may_publish(live: Aggregate, shown: Aggregate | None, found: Round, at: datetime) -> bool:

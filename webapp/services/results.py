@@ -1,7 +1,8 @@
-"""Published figures for one unit and breakdown, with small groups suppressed — what every output reads.
+"""Published figures for one unit and breakdown, with the round-wide suppression applied.
 
-Pages, CSV/XLSX/JSON exports, the API and the CLI all get their numbers from `unit_figures`, so the
-privacy rules hold everywhere by construction.
+Pages, CSV exports, the JSON API and the CLI all get their numbers from `unit_figures`, which reads
+only published rows and the hidden cells decided for the whole round at publication
+(services/aggregates.apply_suppression), so the privacy rules hold everywhere by construction.
 """
 from __future__ import annotations
 
@@ -15,12 +16,10 @@ from sqlalchemy.orm import Session
 
 from webapp.domain import aggregation
 from webapp.domain.breakdowns import group_values
-from webapp.domain.disclosure import ALL, hidden_cells
-from webapp.domain.questionnaire import Item
 from webapp.models import Aggregate, Fylke, Kommune, Round, School
-from webapp.services.aggregates import _slot_columns, codebook_of, layout
+from webapp.services.aggregates import _slot_columns, codebook_of, decode_counts, item_ns, layout
 
-RESPONDENTS = "_respondents"
+ALL = "all"
 
 
 class UnitNotFound(LookupError):
@@ -85,89 +84,39 @@ def find_unit(session: Session, found: Round, level: str, key: str | None) -> tu
     return unit.id, unit.name
 
 
-def _item_ns(items: list[Item], offsets: list[int], row_counts: np.ndarray,
-             group_respondents: list[int]) -> dict[str, np.ndarray]:
-    """n answered per group for every item (missing and `na` excluded), plus respondents."""
-    ns = {RESPONDENTS: np.array(group_respondents, dtype=np.int64)}
-    for item, offset in zip(items, offsets):
-        na_slots = [offset + 1 + k for k, o in enumerate(item.options) if o.na] if item.type != "integer" else []
-        ns[item.key] = ns[RESPONDENTS] - row_counts[:, offset] - row_counts[:, na_slots].sum(axis=1)
-    return ns
-
-
 def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_name: str,
                  grouping: str = ALL) -> UnitFigures:
-    """Return the published figures of one unit by one breakdown, with suppression applied."""
+    """Return the published figures of one unit by one breakdown; suppressed cells carry no numbers."""
     questionnaire, codebook = codebook_of(session, found)
-    units = layout(session, found.id)
-    parent = units.parent(level, unit_id) if level != "round" else None
-    siblings = units.children(*parent)[1] if parent else [unit_id]
-    sibling_level = level
-    wanted = {grouping, ALL}
-    rows = session.scalars(select(Aggregate).where(
-        Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.grouping.in_(wanted),
-        ((Aggregate.level == sibling_level) & Aggregate.unit_id.in_(siblings))
-        | ((Aggregate.level == (parent[0] if parent else "-")) & (Aggregate.unit_id == (parent[1] if parent else -1)))
-    )).all()
-    items = list(codebook.items)
-    item_cols, _slots = _slot_columns(codebook)
-    offsets = [int(np.argmax(item_cols == j)) for j in range(len(items))]
+    rows = {r.grouping: r for r in session.scalars(select(Aggregate).where(
+        Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.level == level,
+        Aggregate.unit_id == unit_id, Aggregate.grouping.in_({ALL, grouping})))}
     values = list(group_values(questionnaire, grouping))
-    ns: dict[tuple[str, int, str], dict[str, np.ndarray]] = {}
-    counts: dict[tuple[str, int, str], np.ndarray] = {}
-    published_at = None
-    for row in rows:
-        matrix = np.frombuffer(row.counts, dtype="<i4").reshape(len(row.groups), len(item_cols)).astype(np.int64)
-        ns[(row.level, row.unit_id, row.grouping)] = _item_ns(items, offsets, matrix, row.group_respondents)
-        counts[(row.level, row.unit_id, row.grouping)] = matrix
-        if row.level == level and row.unit_id == unit_id:
-            published_at = row.computed_at
-    shown_groups = [ALL] + ([g for g in values] if grouping != ALL else [])
+    shown = [ALL] + (values if grouping != ALL else [])
+    item_cols, _slots = _slot_columns(codebook)
+    offsets = [int(np.argmax(item_cols == j)) for j in range(codebook.width)]
     figures: dict[tuple[str, str], Figure] = {}
     respondents: dict[str, int | None] = {}
-    hidden_groups: set[tuple[int, str]] = set()  # (unit, group) whose respondents are hidden
-    for key in [RESPONDENTS] + [i.key for i in items]:
-        table = {}
-        for sibling in siblings:
-            total = ns.get((level, sibling, ALL))
-            if total is None:
+    for group in shown:
+        row = rows.get(ALL if group == ALL else grouping)
+        k = 0 if group == ALL else values.index(group)
+        if row is None or row.hidden is None:
+            ns = hidden = None
+        else:
+            counts = decode_counts(codebook, row)
+            ns = item_ns(codebook, counts, row.group_respondents)[k]
+            hidden = np.frombuffer(row.hidden, dtype=np.uint8).reshape(len(row.groups), codebook.width + 1)[k]
+        respondents[group] = None if ns is None or hidden[0] else int(ns[0])
+        for j, item in enumerate(codebook.items):
+            if ns is None or hidden[j + 1]:
+                figures[(item.key, group)] = Figure(item.key, group, None, None)
                 continue
-            table[(sibling, ALL)] = int(total[key][0])
-            by_group = ns.get((level, sibling, grouping))
-            if grouping != ALL and by_group is not None:
-                table.update({(sibling, g): int(by_group[key][k]) for k, g in enumerate(values)})
-        parent_figures = None
-        if parent:
-            parent_all, parent_by = ns.get((parent[0], parent[1], ALL)), ns.get((parent[0], parent[1], grouping))
-            if parent_all is not None:
-                parent_figures = {ALL: int(parent_all[key][0])}
-                if grouping != ALL and parent_by is not None:
-                    parent_figures.update({g: int(parent_by[key][k]) for k, g in enumerate(values)})
-        hidden = hidden_cells(table, parent_figures, found.privacy_threshold, hidden_groups)
-        if key == RESPONDENTS:
-            hidden_groups = hidden
-        for group in shown_groups:
-            n = table.get((unit_id, group))
-            visible = n is not None and (unit_id, group) not in hidden
-            if key == RESPONDENTS:
-                respondents[group] = n if visible else None
-                continue
-            figures[(key, group)] = _figure(items, offsets, counts, level, unit_id, grouping, values, key, group,
-                                            n if visible else None)
-    return UnitFigures(found.id, found.name, level, unit_id, unit_name, grouping, tuple(shown_groups),
-                       respondents, figures, published_at, found.privacy_threshold)
-
-
-def _figure(items, offsets, counts, level, unit_id, grouping, values, key, group, n) -> Figure:
-    if n is None:
-        return Figure(key, group, None, None)
-    j = next(i for i, item in enumerate(items) if item.key == key)
-    item, offset = items[j], offsets[j]
-    matrix = counts[(level, unit_id, ALL if group == ALL else grouping)]
-    row = matrix[0 if group == ALL else values.index(group)]
-    codes = aggregation.option_codes(item)
-    by_code = {code: int(row[offset + 1 + k]) for k, code in enumerate(codes)}
-    for option in item.options:
-        if option.na and item.type != "integer":
-            by_code.pop(option.code, None)
-    return Figure(key, group, n, by_code)
+            codes = aggregation.option_codes(item)
+            by_code = {code: int(counts[k, offsets[j] + 1 + c]) for c, code in enumerate(codes)}
+            for option in item.options:
+                if option.na and item.type != "integer":
+                    by_code.pop(option.code, None)
+            figures[(item.key, group)] = Figure(item.key, group, int(ns[j + 1]), by_code)
+    published_at = rows[ALL].computed_at if ALL in rows else None
+    return UnitFigures(found.id, found.name, level, unit_id, unit_name, grouping, tuple(shown), respondents,
+                       figures, published_at, found.privacy_threshold)
