@@ -18,3 +18,12 @@ def aggregate_school(round_id: int, school_id: int) -> None:
     if found is not None:
         aggregates.refresh_school(db.session, found, school_id)
     db.session.commit()
+
+
+@dramatiq.actor(queue_name=AGGREGATION, max_retries=3, time_limit=600_000)
+def reconcile_round(round_id: int) -> None:
+    """Rebuild an open round from its answers and log any difference from the incremental figures."""
+    found = db.session.get(Round, round_id)
+    if found is not None and found.status == "open":
+        aggregates.reconcile(db.session, found)
+        db.session.commit()

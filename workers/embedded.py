@@ -7,6 +7,7 @@ from flask import Flask
 from workers.broker import broker
 from workers.context import AppContextMiddleware
 from workers.relay import RelayMiddleware
+from workers.scheduler import SchedulerMiddleware
 
 
 def start_embedded_worker(app: Flask, threads: int = 2) -> Worker:
@@ -15,6 +16,7 @@ def start_embedded_worker(app: Flask, threads: int = 2) -> Worker:
 
     broker.add_middleware(AppContextMiddleware(app))
     broker.add_middleware(RelayMiddleware(app))
+    broker.add_middleware(SchedulerMiddleware(app))
     worker = Worker(broker, worker_threads=threads, worker_timeout=200)
     worker.start()
     return worker

@@ -163,3 +163,26 @@ def test_one_new_answer_cannot_be_read_off_by_comparing_two_page_views(app, open
         aggregates.refresh_school(db.session, found, school.id, at=now() + timedelta(days=1, minutes=1))
         db.session.commit()
         assert shown() == 14
+
+
+def test_reconciliation_finds_and_repairs_figures_that_missed_an_update(app, open_round, invite, caplog):
+    import logging
+
+    from workers import actors
+
+    store_many(app, invite, {"S1": 6, "S2": 5}, seed=7)
+    with app.app_context():
+        found = get_round(db.session, open_round)
+        aggregates.rebuild(db.session, found)
+        db.session.commit()
+    # Given a response whose message was lost (stored, but never refreshed) …
+    store_many(app, invite, {"S2": 1}, seed=8)
+    with app.app_context(), caplog.at_level(logging.INFO, logger="webapp.services.aggregates"):
+        # … When the scheduled reconciliation runs (the actor, called as the worker does)
+        actors.reconcile_round.fn(get_round(db.session, open_round).id)
+        # Then it logs the difference and the live figures count the response
+        assert "aggregate rows differed from a rebuild" in caplog.text
+        assert snapshot()[("round", 0, "all")][0] == 12
+        caplog.clear()
+        aggregates.reconcile(db.session, get_round(db.session, open_round))
+        assert "incremental figures equal a rebuild" in caplog.text

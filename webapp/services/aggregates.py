@@ -180,6 +180,25 @@ def rebuild(session: Session, found: Round, at: datetime | None = None) -> Rebui
     return RebuildResult(len(rows), len(new_rows), published)
 
 
+def reconcile(session: Session, found: Round, at: datetime | None = None) -> int:
+    """Rebuild the round from its answers and report how many live rows the incremental updates
+    had wrong (they should be none); the rebuild also publishes units whose day has come."""
+    def snapshot() -> dict:
+        rows = session.scalars(select(Aggregate).where(Aggregate.round_id == found.id, Aggregate.kind == "live",
+                                                       Aggregate.respondents > 0)).all()
+        return {(r.level, r.unit_id, r.grouping): (r.group_respondents, r.counts) for r in rows}
+    before = snapshot()
+    rebuild(session, found, at=at)
+    after = snapshot()
+    differing = [key for key in set(before) | set(after) if before.get(key) != after.get(key)]
+    if differing:
+        log.warning("reconciliation of round %s: %d aggregate rows differed from a rebuild, e.g. %s",
+                    found.id, len(differing), sorted(differing)[:3])
+    else:
+        log.info("reconciliation of round %s: incremental figures equal a rebuild", found.id)
+    return len(differing)
+
+
 def refresh_school(session: Session, found: Round, school_id: int, at: datetime | None = None) -> None:
     """Recompute one school from its responses and re-sum its kommune, fylke and the round."""
     at = at or now()

@@ -70,9 +70,35 @@ def n_range(ns: list[int | None]) -> str:
     return f"n = {low}" if low == high else f"n = {low}–{high}"
 
 
-def build_panels(ctx: Context) -> list[Panel]:
+TREND_INDICATORS = (("utnytte", HIGH), ("felles_kompetanseheving", HIGH), ("utvikling_aktiviteter", ("ingen",)),
+                    ("fornoyd_jobb", AGREE), ("verdsatt_ledelse", AGREE))
+
+
+def trend_panel(ctx: Context, history: list[tuple[str, UnitFigures]]) -> Panel | None:
+    """Key indicators of this unit across the rounds of the same questionnaire (two rounds or more)."""
+    if len(history) < 2:
+        return None
+    labels = [name for name, _f in history]
+    series, rows = [], []
+    for key, codes in TREND_INDICATORS:
+        item = ctx.questionnaire.items.get(key)
+        if item is None:
+            continue
+        name = ctx.t(item.text).rstrip("?")
+        if item.type == "multi":
+            name = ", ".join(ctx.t(item.option(c).label) for c in codes)
+        figures = [f.figure(key) for _n, f in history]
+        values = [pct(f.share(codes)) for f in figures]
+        series.append(charts.Series(name, values, [f.n for f in figures]))
+        rows.append([name, *["–" if v is None else v for v in values]])
+    return Panel("utvikling_over_tid", _("Over time"), _("The same indicators in each round of this survey (%)"),
+                 n_range([f.respondents.get("all") for _n, f in history]), charts.trend_lines(labels, series),
+                 [_("Indicator"), *labels], rows)
+
+
+def build_panels(ctx: Context, history: list[tuple[str, UnitFigures]] | None = None) -> list[Panel]:
     """Every panel of the dashboard, in questionnaire order, with the special views first."""
-    panels = [need_panel(ctx), need_heatmap_panel(ctx)]
+    panels = [need_panel(ctx), need_heatmap_panel(ctx), trend_panel(ctx, history or [])]
     for section in ctx.questionnaire.sections:
         if section.key in SKIPPED_SECTIONS or section.key.startswith("elevgrupper"):
             continue

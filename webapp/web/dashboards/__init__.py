@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Fylke, Kommune, Round, School
+from webapp.models import Answer, Fylke, Kommune, Response, Round, School, SurveyVersion
 from webapp.services import access, dashboard, reference, results
 from webapp.services.aggregates import codebook_of, layout
 from webapp.services.rounds import round_status
@@ -89,8 +89,38 @@ def _panels(round_id: int, level: str, unit_id: int):
     ctx = dashboard.Context(questionnaire, current_language(), unit, parent, by_yrke, reference_figures,
                             name, parent.unit_name if parent else None)
     context = {"round": found, "level": level, "unit": unit, "parent": parent, "parent_ref": parent_ref,
-               "questionnaire": questionnaire, "source": source, "units": units}
-    return dashboard.build_panels(ctx), context
+               "questionnaire": questionnaire, "source": source, "units": units,
+               "free_texts": _free_texts(found, level, unit_id, unit, units)}
+    return dashboard.build_panels(ctx, _history(found, level, unit_id, name)), context
+
+
+def _history(found: Round, level: str, unit_id: int, name: str):
+    """The same unit's published figures in every round of the same questionnaire, oldest first."""
+    slug = found.survey_version.slug
+    rounds = db.session.scalars(select(Round).join(SurveyVersion).where(
+        SurveyVersion.slug == slug, Round.status != "draft").order_by(Round.created_at)).all()
+    history = []
+    for other in rounds:
+        if level != "round" and not _exists(layout(db.session, other.id), level, unit_id):
+            continue
+        figures = results.unit_figures(db.session, other, level, unit_id, name)
+        if figures.respondents.get("all") is not None or other.id == found.id:
+            history.append((other.name, figures))
+    return history
+
+
+FREE_TEXT_MINIMUM = 10
+
+
+def _free_texts(found: Round, level: str, unit_id: int, unit, units) -> list[str] | None:
+    """Free-text answers: administrators only, and only for a unit shown with at least 10 answers."""
+    shown = unit.respondents.get("all")
+    if current_user.role != "admin" or shown is None or shown < max(FREE_TEXT_MINIMUM, found.privacy_threshold):
+        return None
+    schools = [s for s in units.schools if level == "round" or _in_unit(units, s, level, unit_id)]
+    texts = db.session.scalars(select(Answer.value).join(Response, Response.id == Answer.response_id).where(
+        Response.round_id == found.id, Response.school_id.in_(schools), Answer.item_key == "fritekst"))
+    return sorted(texts)  # alphabetical: no order that could hint at who wrote what
 
 
 def _exists(units, level: str, unit_id: int) -> bool:

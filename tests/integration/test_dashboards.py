@@ -1,0 +1,78 @@
+"""Dashboard pages through the test client: trends across rounds, free text for administrators only."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_token
+from webapp.domain.simulate import simulate_answers
+from webapp.extensions import db
+from webapp.models import School
+from webapp.services import aggregates, answering, rounds
+from webapp.services.users import create_user
+
+PASSWORD = "correct horse battery"
+
+
+def fill(app, round_name: str, per_school: dict[str, int], seed: int, text: str | None = None) -> int:
+    rng = random.Random(seed)
+    with app.app_context():
+        found = rounds.get_round(db.session, round_name)
+        for code, count in per_school.items():
+            for token in rounds.create_invitations(db.session, found, code, count):
+                link = answering.open_link(db.session, token)
+                answers = simulate_answers(link.questionnaire, rng)
+                if text:
+                    answers["fritekst"] = f"{text} {rng.randint(1, 999)}"
+                answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id, answers)
+        aggregates.rebuild(db.session, found)
+        db.session.commit()
+        return found.id
+
+
+def log_in(client, email: str) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert client.post("/login", data={"csrf_token": csrf_token(page), "email": email,
+                                       "password": PASSWORD}).status_code == 302
+
+
+@pytest.fixture()
+def two_rounds(app, settings, open_round):
+    first = fill(app, open_round, {"S1": 12, "S2": 7}, 1, text="Mer kurs")
+    with app.app_context():
+        rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", "Vår 2027")
+        rounds.set_status(db.session, "Vår 2027", "open")
+        db.session.commit()
+    second = fill(app, "Vår 2027", {"S1": 10, "S2": 6}, 2)
+    with app.app_context():
+        create_user(db.session, "admin@example.org", PASSWORD, "admin")
+        leader = create_user(db.session, "leder@example.org", PASSWORD, "skoleleder")
+        leader.school_id = db.session.scalar(select(School.id).filter_by(code="S1"))
+        db.session.commit()
+        return first, second, leader.school_id
+
+
+def test_the_round_page_shows_the_trend_across_rounds(client, two_rounds):
+    _first, second, _school = two_rounds
+    log_in(client, "admin@example.org")
+    page = client.get(f"/resultater/{second}/").get_data(as_text=True)
+    assert 'id="utvikling_over_tid"' in page
+    assert "Høst 2026" in page.split('id="utvikling_over_tid"')[1].split("</section>")[0]
+
+
+def test_free_text_is_for_administrators_and_groups_of_ten(client, two_rounds, app):
+    first, _second, school_id = two_rounds
+    log_in(client, "admin@example.org")
+    school_page = client.get(f"/resultater/{first}/skole/{school_id}").get_data(as_text=True)
+    assert 'id="fritekst"' in school_page and "Mer kurs" in school_page
+    with app.app_context():
+        small = db.session.scalar(select(School.id).filter_by(code="S2"))
+    small_page = client.get(f"/resultater/{first}/skole/{small}").get_data(as_text=True)
+    assert "Mer kurs" not in small_page  # 7 answers: below 10
+
+    client.post("/logout", data={"csrf_token": csrf_token(small_page)})
+    log_in(client, "leder@example.org")
+    leader_page = client.get(f"/resultater/{first}/skole/{school_id}").get_data(as_text=True)
+    assert 'id="utnytte"' in leader_page and "Mer kurs" not in leader_page
