@@ -76,3 +76,17 @@ def test_free_text_is_for_administrators_and_groups_of_ten(client, two_rounds, a
     log_in(client, "leder@example.org")
     leader_page = client.get(f"/resultater/{first}/skole/{school_id}").get_data(as_text=True)
     assert 'id="utnytte"' in leader_page and "Mer kurs" not in leader_page
+
+
+def test_panel_tables_download_as_csv_and_excel_with_the_page_numbers(client, two_rounds):
+    import io
+
+    from openpyxl import load_workbook
+
+    first, _second, school_id = two_rounds
+    log_in(client, "admin@example.org")
+    csv_text = client.get(f"/resultater/{first}/skole/{school_id}/d.csv").get_data().decode("utf-8-sig")
+    book = load_workbook(io.BytesIO(client.get(f"/resultater/{first}/skole/{school_id}/d.xlsx").get_data()))
+    rows = [[("" if c is None else str(c)) for c in row] for row in book.active.iter_rows(values_only=True)]
+    csv_rows = [line.split(",") for line in csv_text.splitlines()]
+    assert rows[3:] == csv_rows and len(csv_rows) == 4

@@ -35,6 +35,23 @@ class Panel:
     rows: list[list[Any]]
     notes: list[str] = field(default_factory=list)
 
+    def xlsx(self) -> bytes:
+        """The table as an Excel workbook (the same rows as the CSV)."""
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = self.key[:31]
+        sheet.append([self.title])
+        sheet.append([self.question, self.n_text])
+        sheet.append([])
+        sheet.append(self.header)
+        for row in self.rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
     def csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

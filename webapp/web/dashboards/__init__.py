@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Answer, Fylke, Kommune, Response, Round, School, SurveyVersion
+from webapp.models import Answer, Fylke, Kommune, Round, School, SurveyVersion
+from webapp.models import Response as StoredResponse
 from webapp.services import access, dashboard, reference, results
 from webapp.services.aggregates import codebook_of, layout
 from webapp.services.rounds import round_status
@@ -57,15 +58,19 @@ def show_unit(round_id: int, level_slug: str, unit_id: int):
     return _render(round_id, LEVEL_SLUGS[level_slug], unit_id)
 
 
-@bp.get("/<int:round_id>/<level_slug>/<int:unit_id>/<panel_key>.csv")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/<int:round_id>/<level_slug>/<int:unit_id>/<panel_key>.<any(csv, xlsx):fmt>")
 @login_required
-def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str):
+def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str, fmt: str):
+    """A panel's table (the same suppressed numbers as the page) as CSV or Excel."""
     level = "round" if level_slug == "runde" else LEVEL_SLUGS.get(level_slug) or abort(404)
     panels, context = _panels(round_id, level, unit_id)
     panel = next((p for p in panels if p.key == panel_key), None) or abort(404)
-    filename = f"laget-{context['unit'].unit_name}-{panel.key}.csv".replace(" ", "_")
-    return Response("\ufeff" + panel.csv(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    filename = f"laget-{context['unit'].unit_name}-{panel.key}.{fmt}".replace(" ", "_")
+    body, mimetype = (("\ufeff" + panel.csv()).encode(), "text/csv") if fmt == "csv" else (panel.xlsx(), XLSX)
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _panels(round_id: int, level: str, unit_id: int):
@@ -118,8 +123,8 @@ def _free_texts(found: Round, level: str, unit_id: int, unit, units) -> list[str
     if current_user.role != "admin" or shown is None or shown < max(FREE_TEXT_MINIMUM, found.privacy_threshold):
         return None
     schools = [s for s in units.schools if level == "round" or _in_unit(units, s, level, unit_id)]
-    texts = db.session.scalars(select(Answer.value).join(Response, Response.id == Answer.response_id).where(
-        Response.round_id == found.id, Response.school_id.in_(schools), Answer.item_key == "fritekst"))
+    texts = db.session.scalars(select(Answer.value).join(StoredResponse, StoredResponse.id == Answer.response_id).where(
+        StoredResponse.round_id == found.id, StoredResponse.school_id.in_(schools), Answer.item_key == "fritekst"))
     return sorted(texts)  # alphabetical: no order that could hint at who wrote what
 
 
