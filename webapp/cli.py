@@ -320,7 +320,8 @@ def demo_command(port: int, serve: bool) -> None:
     for link in demo.links:
         click.echo(f"  {link}")
     click.echo(f"\nAdmin page: {settings().base_url}/admin/   e-mail: {demo.admin_email}   "
-               f"password: {demo.admin_password}\n")
+               f"password: {demo.admin_password}")
+    click.echo(f"Dashboards (after logging in): {settings().base_url}/resultater/\n")
     if serve:
         from webapp.serve import EmbeddedServer
 
