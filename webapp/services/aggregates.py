@@ -55,6 +55,13 @@ class Layout:
         return None
 
 
+def lock_round(session: Session, found: Round) -> None:
+    """Serialise writers of one round's aggregates until the transaction ends (PostgreSQL; SQLite
+    serialises writers by itself)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 7_000_000 + found.id})
+
+
 def layout(session: Session, round_id: int) -> Layout:
     rows = session.execute(
         select(School.id, School.kommune_id, Kommune.fylke_id).join(RoundSchool, RoundSchool.school_id == School.id)
@@ -157,6 +164,7 @@ class RebuildResult:
 def rebuild(session: Session, found: Round, at: datetime | None = None) -> RebuildResult:
     """Recompute every live aggregate of a round from its responses, then apply the publication rule."""
     at = at or now()
+    lock_round(session, found)
     questionnaire, codebook = codebook_of(session, found)
     units = layout(session, found.id)
     rows, cells = _responses(session, codebook, found.id)
@@ -202,8 +210,7 @@ def reconcile(session: Session, found: Round, at: datetime | None = None) -> int
 def refresh_school(session: Session, found: Round, school_id: int, at: datetime | None = None) -> None:
     """Recompute one school from its responses and re-sum its kommune, fylke and the round."""
     at = at or now()
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 7_000_000 + found.id})
+    lock_round(session, found)
     questionnaire, codebook = codebook_of(session, found)
     units = layout(session, found.id)
     if school_id not in units.kommune_of:
