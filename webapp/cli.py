@@ -106,15 +106,21 @@ def publish_surveys() -> None:
 @with_appcontext
 def import_org_command(csv_file: Path) -> None:
     """Import fylker, kommuner and schools: kommune,fylke,school_code,school_name,skoleslag."""
+    result = _import_all_or_nothing(csv_file, lambda text: import_org(db.session, text))
+    click.echo(f"Imported {result.created} new and updated {result.updated} existing school(s).")
+
+
+def _import_all_or_nothing(csv_file: Path, run):  # noqa: ANN001, ANN202
+    """Run an import and commit it, or roll back and list every problem by line and column."""
     try:
-        result = import_org(db.session, decode(csv_file.read_bytes()))
+        result = run(decode(csv_file.read_bytes()))
     except ImportFailed as exc:
         db.session.rollback()
         for problem in exc.problems:
             click.echo(f"{csv_file}: {problem}", err=True)
         fail(f"Nothing was imported ({len(exc.problems)} problem(s)).")
     db.session.commit()
-    click.echo(f"Imported {result.created} new and updated {result.updated} existing school(s).")
+    return result
 
 
 @cli.group("round")
@@ -214,14 +220,7 @@ def import_responses_command(round_name: str, csv_file: Path) -> None:
 
     with _round_errors():
         found = round_service.get_round(db.session, round_name)
-    try:
-        count = import_responses(db.session, found, decode(csv_file.read_bytes()))
-    except ImportFailed as exc:
-        db.session.rollback()
-        for problem in exc.problems:
-            click.echo(f"{csv_file}: {problem}", err=True)
-        fail(f"Nothing was imported ({len(exc.problems)} problem(s)).")
-    db.session.commit()
+    count = _import_all_or_nothing(csv_file, lambda text: import_responses(db.session, found, text))
     click.echo(f"Imported {count} response(s); the figures follow as the worker counts them.")
 
 
