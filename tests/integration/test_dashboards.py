@@ -59,6 +59,8 @@ def test_the_round_page_shows_the_trend_across_rounds(client, two_rounds):
     log_in(client, "admin@example.org")
     page = client.get(f"/resultater/{second}/").get_data(as_text=True)
     assert 'id="utvikling_over_tid"' in page
+    areas = page.split('id="kompetanseomrader"')[1].split("</section>")[0]
+    assert "Fagbrev i barne- og ungdomsarbeiderfaget" in areas and "<td class=\"num\">" in areas
     assert "Høst 2026" in page.split('id="utvikling_over_tid"')[1].split("</section>")[0]
 
 

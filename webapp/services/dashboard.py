@@ -115,7 +115,7 @@ def trend_panel(ctx: Context, history: list[tuple[str, UnitFigures]]) -> Panel |
 
 def build_panels(ctx: Context, history: list[tuple[str, UnitFigures]] | None = None) -> list[Panel]:
     """Every panel of the dashboard, in questionnaire order, with the special views first."""
-    panels = [need_panel(ctx), need_heatmap_panel(ctx), trend_panel(ctx, history or [])]
+    panels = [need_panel(ctx), need_heatmap_panel(ctx), area_panel(ctx), trend_panel(ctx, history or [])]
     for section in ctx.questionnaire.sections:
         if section.key in SKIPPED_SECTIONS or section.key.startswith("elevgrupper"):
             continue
@@ -274,6 +274,34 @@ def need_panel(ctx: Context) -> Panel:
                  [_("Pupil group"), _("Work with it (%)"), "n", _("Need more (%)"), "n"], rows,
                  [_("«Work with the group»: contributed to the school's work with the group to some extent or more. "
                     "«Need more competence»: to a large or very large extent; asked only of those who work with the group.")])
+
+
+def area_panel(ctx: Context) -> Panel:
+    """Competence need per competence area (the matching vocabulary): need from A2, wishes from H."""
+    wished = ctx.unit.figure("onsket_omrade")
+    labels, need, wish, rows = [], [], [], []
+    for area in ctx.questionnaire.areas:
+        behov = [key for key, option in area.fed_by if key.startswith("behov_")]
+        formats = [(key, option) for key, option in area.fed_by if option is not None]
+        need_figure = ctx.unit.figure(behov[0]) if behov else None
+        need_value = pct(need_figure.share(HIGH)) if need_figure else None
+        if formats:
+            key, option = formats[0]
+            wish_value = pct(ctx.unit.figure(key).share((option,)))
+        else:
+            wish_value = pct(wished.share((area.code,)))
+        labels.append(ctx.t(area.label))
+        need.append(need_value)
+        wish.append(wish_value)
+        rows.append([labels[-1], "–" if need_value is None else need_value, "–" if wish_value is None else wish_value])
+    series = [charts.Series(_("Need more competence"), need), charts.Series(_("Want to learn more"), wish)]
+    return Panel("kompetanseomrader", _("Competence need per area"),
+                 _("Need for more competence (section A) and wishes for what to learn (section H), per competence area"),
+                 n_range([wished.n]), charts.share_bars(labels, series),
+                 [_("Competence area"), _("Need more (%)"), _("Want to learn (%)")], rows,
+                 [_("«Need more competence»: share of those who work with the pupil group who need more to a large or "
+                    "very large extent; areas without such a question show only wishes. «Want to learn more»: share "
+                    "who chose the area among their (at most three) wishes.")])
 
 
 def need_heatmap_panel(ctx: Context) -> Panel:
