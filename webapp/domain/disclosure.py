@@ -18,57 +18,91 @@ import numpy as np
 
 
 def suppress(n: np.ndarray, parent: np.ndarray, threshold: int, forced: np.ndarray | None = None) -> np.ndarray:
-    """Return a boolean mask of cells to hide; `n` is (units × columns), `parent[u]` is -1 for the round."""
+    """Return a boolean mask of cells to hide.
+
+    `n` is (units × columns) or (units × columns × items) — items are independent tables decided in
+    one pass; `parent[u]` is the index of u's parent unit, -1 for the round.
+    """
+    flat = n.ndim == 2
+    n = n[:, :, None] if flat else n
     hidden = (n > 0) & (n < threshold)
     if forced is not None:
-        hidden |= forced
-    units = np.arange(n.shape[0])
-    children_of = [units[parent == p] for p in range(n.shape[0])]
+        hidden |= forced[:, :, None] if forced.ndim == 2 else forced
+    incidence = _Children(parent)
     while True:
         before = hidden.copy()
-        hidden[hidden[:, 0]] = True  # a unit whose total is hidden shows nothing at all
+        hidden |= hidden[:, :1, :]  # a unit whose total is hidden shows nothing at all
         _rows(n, hidden, threshold)
-        _columns(n, hidden, threshold, children_of)
+        _columns(n, hidden, threshold, incidence, parent)
         if np.array_equal(before, hidden):
-            return hidden
+            return hidden[:, :, 0] if flat else hidden
 
 
-def _protect(values: np.ndarray, mask: np.ndarray, unknown: int, threshold: int, total_hidden: bool) -> int | None:
-    """For one equation (parts `values`, hidden `mask`, never-shown `unknown` people, total shown or not),
-    return the index of a part to hide as well, or None when nothing can be worked out."""
-    hidden_people = int(((values > 0) & mask).sum())
-    if total_hidden:
-        # total − Σ hidden parts = Σ shown parts + unknown: the total is pinned when no part is hidden
-        exposed = hidden_people == 0 and unknown == 0 and values.sum() > 0
-    else:
-        residual = int(values[mask].sum()) + unknown
-        exposed = 0 < residual < threshold or (hidden_people == 1 and unknown == 0)
-    if not exposed:
-        return None
-    candidates = np.where(~mask & (values > 0))[0]
-    if candidates.size == 0:
-        return None
-    return int(candidates[np.argmin(values[candidates])])
+class _Children:
+    """Children grouped by parent, for summing each parent's children in one pass."""
+
+    def __init__(self, parent: np.ndarray):
+        children = np.where(parent >= 0)[0]
+        self.order = children[np.argsort(parent[children], kind="stable")]
+        self.parents, self.starts = np.unique(parent[self.order], return_index=True)
+        self.units = len(parent)
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Per unit (as a parent): the sum of its children's rows (zeros for units without children)."""
+        out = np.zeros((self.units,) + values.shape[1:], dtype=np.int64)
+        if self.order.size:
+            out[self.parents] = np.add.reduceat(values[self.order], self.starts, axis=0)
+        return out
+
+
+def _exposed(parts_sum, hidden_sum, hidden_people, unknown, total_hidden, threshold) -> np.ndarray:
+    """Which equations pin down a hidden cell (vectorised over every equation at once)."""
+    when_total_shown = ((hidden_sum + unknown > 0) & (hidden_sum + unknown < threshold)) | (
+        (hidden_people == 1) & (unknown == 0))
+    when_total_hidden = (hidden_people == 0) & (unknown == 0) & (parts_sum > 0)
+    return np.where(total_hidden, when_total_hidden, when_total_shown)
 
 
 def _rows(n: np.ndarray, hidden: np.ndarray, threshold: int) -> None:
+    """Each unit's groups (columns 1…) plus its people without a group make its total (column 0)."""
     if n.shape[1] == 1:
         return
-    parts_hidden = (hidden[:, 1:] & (n[:, 1:] > 0)).any(axis=1)
-    for u in np.where(parts_hidden & ~hidden[:, 0])[0]:
-        while (pick := _protect(n[u, 1:], hidden[u, 1:], int(n[u, 0] - n[u, 1:].sum()), threshold, False)) is not None:
-            hidden[u, 1 + pick] = True
+    parts, mask = n[:, 1:, :], hidden[:, 1:, :]
+    unknown = n[:, 0, :] - parts.sum(axis=1)
+    exposed = _exposed(parts.sum(axis=1), (parts * mask).sum(axis=1), ((parts > 0) & mask).sum(axis=1),
+                       unknown, hidden[:, 0, :], threshold)
+    _hide_smallest(parts, mask, exposed, axis=1, out=hidden[:, 1:, :])
 
 
-def _columns(n: np.ndarray, hidden: np.ndarray, threshold: int, children_of: list[np.ndarray]) -> None:
-    for p, children in enumerate(children_of):
-        if children.size == 0:
+def _columns(n: np.ndarray, hidden: np.ndarray, threshold: int, incidence: "_Children", parent: np.ndarray) -> None:
+    """A parent's children make the parent, column by column."""
+    units, columns, items = n.shape
+    as_2d = n.reshape(units, -1)
+    mask_2d = hidden.reshape(units, -1)
+    parts_sum = incidence.sum(as_2d)
+    hidden_sum = incidence.sum(as_2d * mask_2d)
+    hidden_people = incidence.sum(((as_2d > 0) & mask_2d).astype(np.int64))
+    has_children = np.zeros(units, dtype=bool)
+    has_children[incidence.parents] = True
+    unknown = as_2d - parts_sum
+    exposed = _exposed(parts_sum, hidden_sum, hidden_people, unknown, mask_2d, threshold)
+    exposed &= has_children[:, None] & ((hidden_sum > 0) | mask_2d)
+    exposed = exposed.reshape(units, columns, items)
+    for p in np.unique(parent[parent >= 0]):
+        if not exposed[p].any():
             continue
-        for c in range(n.shape[1]):
-            parts, mask = n[children, c], hidden[children, c]
-            if not mask.any() and not hidden[p, c]:
-                continue
-            unknown = int(n[p, c] - parts.sum())
-            while (pick := _protect(parts, mask, unknown, threshold, bool(hidden[p, c]))) is not None:
-                hidden[children[pick], c] = True
-                mask = hidden[children, c]
+        children = np.where(parent == p)[0]
+        chosen = np.zeros((children.size, columns, items), dtype=bool)
+        _hide_smallest(n[children], hidden[children], exposed[p][None], axis=0, out=chosen)
+        hidden[children] |= chosen
+
+
+def _hide_smallest(values: np.ndarray, mask: np.ndarray, exposed: np.ndarray, axis: int, out: np.ndarray) -> None:
+    """In every exposed equation (the cells along `axis`), hide its smallest shown cell with people."""
+    candidates = np.where(~mask & (values > 0), values, np.iinfo(np.int64).max)
+    pick = np.expand_dims(np.argmin(candidates, axis=axis), axis)
+    usable = np.take_along_axis(candidates, pick, axis) < np.iinfo(np.int64).max
+    chosen = np.zeros_like(mask)
+    np.put_along_axis(chosen, pick, usable & (exposed if exposed.ndim == mask.ndim else
+                                               np.expand_dims(exposed, axis)), axis)
+    out |= chosen

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, literal, select, text, tuple_
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm import Session
 
 from webapp.domain import aggregation
@@ -77,6 +78,17 @@ def codebook_of(session: Session, found: Round) -> tuple[Questionnaire, Codebook
 
 def _slot_columns(codebook: Codebook) -> tuple[np.ndarray, np.ndarray]:
     """Which (item, slot) pairs are stored: the missing slot and one per option of each item."""
+    if id(codebook) not in _SLOT_LAYOUTS:
+        _SLOT_LAYOUTS[id(codebook)] = _build_slot_columns(codebook)
+    return _SLOT_LAYOUTS[id(codebook)]
+
+
+# Keyed by the codebook's identity: Codebook.of keeps one per published version for the process.
+_SLOT_LAYOUTS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_N_LAYOUTS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _build_slot_columns(codebook: Codebook) -> tuple[np.ndarray, np.ndarray]:
     items, slots = [], []
     for column, item in enumerate(codebook.items):
         width = len(aggregation.option_codes(item)) + 1
@@ -180,7 +192,7 @@ def rebuild(session: Session, found: Round, at: datetime | None = None) -> Rebui
     for level, ids, tallies in (("school", list(units.schools), by_school), ("kommune", kommuner, by_kommune),
                                 ("fylke", fylker, by_fylke), ("round", [0], by_round)):
         new_rows.extend(_to_rows(codebook, questionnaire, found.id, level, ids, tallies, at))
-    session.execute(delete(Aggregate).where(Aggregate.round_id == found.id, Aggregate.kind == "live"))
+    session.execute(Aggregate.__table__.delete().where(Aggregate.round_id == found.id, Aggregate.kind == "live"))
     if new_rows:
         session.execute(Aggregate.__table__.insert(), new_rows)
     published = publish(session, found, at=at)
@@ -237,8 +249,9 @@ def refresh_school(session: Session, found: Round, school_id: int, at: datetime 
 
 
 def _replace_live(session: Session, round_id: int, level: str, unit_id: int, rows: list[dict]) -> None:
-    session.execute(delete(Aggregate).where(Aggregate.round_id == round_id, Aggregate.kind == "live",
-                                            Aggregate.level == level, Aggregate.unit_id == unit_id))
+    session.execute(Aggregate.__table__.delete().where(
+        Aggregate.round_id == round_id, Aggregate.kind == "live", Aggregate.level == level,
+        Aggregate.unit_id == unit_id))
     session.execute(Aggregate.__table__.insert(), rows)
     session.flush()
 
@@ -247,7 +260,9 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
             at: datetime | None = None) -> int:
     """Copy live figures to published ones for units whose figures may be shown anew; return how many."""
     at = at or now()
-    query = select(Aggregate).where(Aggregate.round_id == found.id, Aggregate.grouping == "all")
+    query = select(Aggregate).options(load_only(Aggregate.kind, Aggregate.level, Aggregate.unit_id,
+                                                Aggregate.respondents, Aggregate.computed_at)).where(
+        Aggregate.round_id == found.id, Aggregate.grouping == "all")
     current = {(a.kind, a.level, a.unit_id): a for a in session.scalars(query)}
     keys = units or [(level, unit_id) for kind, level, unit_id in current if kind == "live"]
     structure = layout(session, found.id)
@@ -259,22 +274,19 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
             # A parent is published with its child, so it is never older than any of its children.
             while (up := structure.parent(*chosen[-1]) if chosen[-1][0] != "round" else None) is not None:
                 chosen.append(up)
-    published = 0
-    for level, unit_id in dict.fromkeys(chosen):
-        if ("live", level, unit_id) not in current:
-            continue
-        session.execute(delete(Aggregate).where(
-            Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.level == level,
-            Aggregate.unit_id == unit_id))
-        copies = session.scalars(select(Aggregate).where(
-            Aggregate.round_id == found.id, Aggregate.kind == "live", Aggregate.level == level,
-            Aggregate.unit_id == unit_id)).all()
-        session.execute(Aggregate.__table__.insert(), [{
-            "round_id": c.round_id, "kind": "published", "level": c.level, "unit_id": c.unit_id,
-            "grouping": c.grouping, "respondents": c.respondents, "groups": c.groups,
-            "group_respondents": c.group_respondents, "counts": c.counts, "computed_at": at} for c in copies])
-        published += 1
-    session.flush()
+    chosen = [u for u in dict.fromkeys(chosen) if ("live", *u) in current]
+    published = len(chosen)
+    if chosen:
+        table = Aggregate.__table__
+        which = tuple_(table.c.level, table.c.unit_id).in_(chosen)
+        session.execute(table.delete().where(table.c.round_id == found.id, table.c.kind == "published", which))
+        copied = select(table.c.round_id, literal("published"), table.c.level, table.c.unit_id, table.c.grouping,
+                        table.c.respondents, table.c.groups, table.c.group_respondents, table.c.counts,
+                        literal(at)).where(table.c.round_id == found.id, table.c.kind == "live", which)
+        session.execute(table.insert().from_select(
+            ["round_id", "kind", "level", "unit_id", "grouping", "respondents", "groups", "group_respondents",
+             "counts", "computed_at"], copied))
+        session.expire_all()
     if published:
         apply_suppression(session, found)
     return published
@@ -283,14 +295,20 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
 def item_ns(codebook: Codebook, counts: np.ndarray, group_respondents: list[int]) -> np.ndarray:
     """n per group (rows) for the respondents (column 0) and every item (columns 1…): answered,
     without missing and `na` answers."""
-    items, slots = _slot_columns(codebook)
+    if id(codebook) not in _N_LAYOUTS:
+        items, _slots = _slot_columns(codebook)
+        missing = np.array([int(np.argmax(items == j)) for j in range(codebook.width)])
+        na = np.zeros((len(items), codebook.width), dtype=np.int64)
+        for j, item in enumerate(codebook.items):
+            if item.type != "integer":
+                for k, option in enumerate(item.options):
+                    na[missing[j] + 1 + k, j] = int(option.na)
+        _N_LAYOUTS[id(codebook)] = (missing, na)
+    missing, na = _N_LAYOUTS[id(codebook)]
     respondents = np.array(group_respondents, dtype=np.int64)
     out = np.empty((len(respondents), codebook.width + 1), dtype=np.int64)
     out[:, 0] = respondents
-    for j, item in enumerate(codebook.items):
-        start = int(np.argmax(items == j))
-        na = [start + 1 + k for k, o in enumerate(item.options) if o.na] if item.type != "integer" else []
-        out[:, j + 1] = respondents - counts[:, start] - (counts[:, na].sum(axis=1) if na else 0)
+    out[:, 1:] = respondents[:, None] - counts[:, missing] - counts @ na
     return out
 
 
@@ -342,14 +360,12 @@ def _suppress_grouping(ns, units, parent, grouping, width, threshold, total_hidd
             n[u, 0] = ns[(level, unit_id, "all")][0]
         if groups and (level, unit_id, grouping) in ns:
             n[u, 1:] = ns[(level, unit_id, grouping)]
-    mask = np.zeros_like(n, dtype=bool)
-    forced = np.zeros((len(units), 1 + groups), dtype=bool)
-    forced[:, 0] = total_hidden[:, 0]
-    mask[:, :, 0] = suppress(n[:, :, 0], parent, threshold, forced)  # respondents first
-    for j in range(1, width):
-        forced_j = mask[:, :, 0] | np.pad(total_hidden[:, j:j + 1], ((0, 0), (0, groups)))
-        mask[:, :, j] = suppress(n[:, :, j], parent, threshold, forced_j)
-    return mask
+    forced = np.zeros((len(units), 1 + groups, 1), dtype=bool)
+    forced[:, 0, 0] = total_hidden[:, 0]
+    respondents = suppress(n[:, :, :1], parent, threshold, forced)  # respondents first …
+    forced_items = respondents[:, :, :1] | np.pad(total_hidden[:, None, 1:], ((0, 0), (0, groups), (0, 0)))
+    items = suppress(n[:, :, 1:], parent, threshold, forced_items)  # … then every item at once
+    return np.concatenate([respondents, items], axis=2)
 
 
 def _may_publish(live: Aggregate, shown: Aggregate | None, found: Round, at: datetime) -> bool:
