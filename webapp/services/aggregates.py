@@ -196,6 +196,8 @@ def rebuild(session: Session, found: Round, at: datetime | None = None) -> Rebui
     if new_rows:
         session.execute(Aggregate.__table__.insert(), new_rows)
     published = publish(session, found, at=at)
+    if not published:  # re-decide the masks anyway: a new rule or an upgraded database may need them
+        apply_suppression(session, found)
     log.info("rebuilt round %s: %d responses, %d aggregate rows", found.id, len(rows), len(new_rows))
     return RebuildResult(len(rows), len(new_rows), published)
 

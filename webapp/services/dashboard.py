@@ -6,7 +6,6 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-import plotly.graph_objects as go
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -30,7 +29,7 @@ class Panel:
     title: str
     question: str
     n_text: str
-    figure: go.Figure
+    figure: charts.Spec
     header: list[str]
     rows: list[list[Any]]
     notes: list[str] = field(default_factory=list)
