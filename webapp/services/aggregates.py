@@ -238,16 +238,15 @@ def refresh_school(session: Session, found: Round, school_id: int, at: datetime 
     while (parent := units.parent(level, unit_id)) is not None:
         level, unit_id = parent
         child_level, child_ids = units.children(level, unit_id)
-        summed = {}
-        for grouping in GROUPINGS:
-            stored = session.scalars(select(Aggregate).where(
-                Aggregate.round_id == found.id, Aggregate.kind == "live", Aggregate.level == child_level,
-                Aggregate.unit_id.in_(child_ids), Aggregate.grouping == grouping)).all()
-            summed[grouping] = _from_rows(codebook, stored, len(group_values(questionnaire, grouping)))
+        stored = session.scalars(select(Aggregate).where(
+            Aggregate.round_id == found.id, Aggregate.kind == "live", Aggregate.level == child_level,
+            Aggregate.unit_id.in_(child_ids))).all()
+        summed = {grouping: _from_rows(codebook, [r for r in stored if r.grouping == grouping],
+                                       len(group_values(questionnaire, grouping))) for grouping in GROUPINGS}
         _replace_live(session, found.id, level, unit_id,
                       _to_rows(codebook, questionnaire, found.id, level, [unit_id], summed, at))
         touched.append((level, unit_id))
-    publish(session, found, units=touched, at=at)
+    publish(session, found, units=touched, at=at, structure=units)
 
 
 def _replace_live(session: Session, round_id: int, level: str, unit_id: int, rows: list[dict]) -> None:
@@ -259,7 +258,7 @@ def _replace_live(session: Session, round_id: int, level: str, unit_id: int, row
 
 
 def publish(session: Session, found: Round, units: list[tuple[str, int]] | None = None,
-            at: datetime | None = None) -> int:
+            at: datetime | None = None, structure: Layout | None = None) -> int:
     """Copy live figures to published ones for units whose figures may be shown anew; return how many."""
     at = at or now()
     query = select(Aggregate).options(load_only(Aggregate.kind, Aggregate.level, Aggregate.unit_id,
@@ -267,7 +266,7 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
         Aggregate.round_id == found.id, Aggregate.grouping == "all")
     current = {(a.kind, a.level, a.unit_id): a for a in session.scalars(query)}
     keys = units or [(level, unit_id) for kind, level, unit_id in current if kind == "live"]
-    structure = layout(session, found.id)
+    structure = structure or layout(session, found.id)
     chosen: list[tuple[str, int]] = []
     for level, unit_id in keys:
         live, shown = current.get(("live", level, unit_id)), current.get(("published", level, unit_id))
