@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -62,6 +62,8 @@ class Answer(db.Model):
     """One answered item; a multi-select item has one row per ticked option."""
 
     __tablename__ = "answer"
+    # Free-text answers are read by item for a unit (administrators' view): no scan of every answer.
+    __table_args__ = (Index("ix_answer_item_key", "item_key"),)
 
     response_id: Mapped[str] = mapped_column(
         ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
