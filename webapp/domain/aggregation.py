@@ -43,6 +43,9 @@ class Tally:
     def __add__(self, other: "Tally") -> "Tally":
         return Tally(self.respondents + other.respondents, self.counts + other.counts)
 
+    def __sub__(self, other: "Tally") -> "Tally":
+        return Tally(self.respondents - other.respondents, self.counts - other.counts)
+
 
 def _slots(codebook: Codebook, cells: np.ndarray) -> np.ndarray:
     """Map encoded cells to count slots (multi-selects: answered → scratch; counted per bit later)."""

@@ -222,31 +222,50 @@ def reconcile(session: Session, found: Round, at: datetime | None = None) -> int
 
 
 def refresh_school(session: Session, found: Round, school_id: int, at: datetime | None = None) -> None:
-    """Recompute one school from its responses and re-sum its kommune, fylke and the round."""
+    """Recompute one school from its responses; move its kommune, fylke and the round by the difference.
+
+    Under the round's lock every parent equals the sum of its children, so parent − old school + new
+    school keeps that true in one read and one write; a parent without a row yet is summed from its
+    children instead. The scheduled reconciliation would log any drift.
+    """
     at = at or now()
     lock_round(session, found)
     questionnaire, codebook = codebook_of(session, found)
     units = layout(session, found.id)
     if school_id not in units.kommune_of:
         return
+    chain = [("school", school_id)]
+    while (up := units.parent(*chain[-1]) if chain[-1][0] != "round" else None) is not None:
+        chain.append(up)
+    table = Aggregate.__table__
+    old = {(r.level, r.unit_id, r.grouping): r for r in session.execute(select(table).where(
+        table.c.round_id == found.id, table.c.kind == "live", tuple_(table.c.level, table.c.unit_id).in_(chain)))}
     rows, cells = _responses(session, codebook, found.id, [school_id])
-    tallies = school_tallies(questionnaire, codebook, (school_id,), rows, cells)
-    _replace_live(session, found.id, "school", school_id,
-                  _to_rows(codebook, questionnaire, found.id, "school", [school_id], tallies, at))
-    level, unit_id = "school", school_id
-    touched = [(level, unit_id)]
-    while (parent := units.parent(level, unit_id)) is not None:
-        level, unit_id = parent
-        child_level, child_ids = units.children(level, unit_id)
-        stored = session.scalars(select(Aggregate).where(
-            Aggregate.round_id == found.id, Aggregate.kind == "live", Aggregate.level == child_level,
-            Aggregate.unit_id.in_(child_ids))).all()
-        summed = {grouping: _from_rows(codebook, [r for r in stored if r.grouping == grouping],
-                                       len(group_values(questionnaire, grouping))) for grouping in GROUPINGS}
-        _replace_live(session, found.id, level, unit_id,
-                      _to_rows(codebook, questionnaire, found.id, level, [unit_id], summed, at))
-        touched.append((level, unit_id))
-    publish(session, found, units=touched, at=at, structure=units)
+    new_school = school_tallies(questionnaire, codebook, (school_id,), rows, cells)
+    sizes = {g: len(group_values(questionnaire, g)) for g in GROUPINGS}
+    had_school = all(("school", school_id, g) in old for g in GROUPINGS)
+    delta = {g: new_school[g] - _from_rows(codebook, [old[("school", school_id, g)]], sizes[g]) if had_school
+             else new_school[g] for g in GROUPINGS}
+    session.execute(table.delete().where(table.c.round_id == found.id, table.c.kind == "live",
+                                         tuple_(table.c.level, table.c.unit_id).in_(chain)))
+    session.execute(table.insert(), _to_rows(codebook, questionnaire, found.id, "school", [school_id], new_school, at))
+    for level, unit_id in chain[1:]:
+        if had_school and all((level, unit_id, g) in old for g in GROUPINGS):
+            tallies = {g: _from_rows(codebook, [old[(level, unit_id, g)]], sizes[g]) + delta[g] for g in GROUPINGS}
+        else:  # no complete row to move by the difference: sum the children (already written below)
+            tallies = _children_sum(session, codebook, found, units, level, unit_id, sizes)
+        session.execute(table.insert(), _to_rows(codebook, questionnaire, found.id, level, [unit_id], tallies, at))
+    publish(session, found, units=chain, at=at, structure=units)
+
+
+def _children_sum(session: Session, codebook: Codebook, found: Round, units: Layout, level: str, unit_id: int,
+                  sizes: dict[str, int]) -> dict[str, aggregation.Tally]:
+    """A parent's tallies as the sum of its children's live rows."""
+    child_level, child_ids = units.children(level, unit_id)
+    stored = session.scalars(select(Aggregate).where(
+        Aggregate.round_id == found.id, Aggregate.kind == "live", Aggregate.level == child_level,
+        Aggregate.unit_id.in_(child_ids))).all()
+    return {g: _from_rows(codebook, [r for r in stored if r.grouping == g], sizes[g]) for g in GROUPINGS}
 
 
 def _replace_live(session: Session, round_id: int, level: str, unit_id: int, rows: list[dict]) -> None:
