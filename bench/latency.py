@@ -1,0 +1,397 @@
+"""Submit → figures: how soon a submitted response is in the school's figures, through the whole pipeline.
+
+Setup: drop, recreate and migrate `laget_bench`; the three schools of bench.submission, one open round
+and an administrator. Started here and stopped at the end, also on failure: a redis-server of our own
+on a free port, `dramatiq workers.main --processes 1 --threads 2` (REDIS_URL set; it also runs the outbox
+relay) and gunicorn (no REDIS_URL: the web only writes the outbox). Respondents answer one at a time
+through the real pages (bench.loadgen). After each summary POST the benchmark polls the database every
+POLL seconds until the school's live aggregate counts the new response; when the school's count is a
+multiple of the privacy threshold (when the publication rule lets the figures move), it also polls
+the school dashboard, as the administrator, until its «responses in the figures» shows the new count.
+
+Warm-up: first `threshold` responses per school, round-robin, so that every school's total is shown
+(not suppressed) before the measured responses; they are timed too but reported apart.
+
+Knobs (environment): BENCH_LATENCY_RESPONSES (measured responses, 60), BENCH_LATENCY_TIMEOUT (seconds
+to wait for one response's figures, 30), BENCH_LATENCY_SECONDS (cap on the measured phase, 150).
+"""
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from bench.aggregation import ADMIN_EMAIL, ADMIN_PASSWORD, kpi_respondents, login, other_cores
+from bench.common import (
+    BENCH_DB,
+    BENCH_DSN,
+    BIN,
+    DATABASE_URL,
+    HOST,
+    SECRET_KEY,
+    Section,
+    Service,
+    app_env,
+    cpu_snapshot,
+    cpu_usage,
+    free_port,
+    migrate,
+    ms,
+    percentile,
+    recreate_database,
+    table,
+    wait_for_http,
+)
+from bench.submission import ORG_CSV, SCHOOLS, SURVEY, THREADS, WORKERS, gunicorn
+
+ROUND = "Benchmark latency"
+POLL = 0.020              # seconds between two looks at the database or the dashboard
+TARGET_P95 = 5.0          # from the issue: a submitted response is in the figures within 5 s (p95)
+
+
+def _knob(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass
+class Config:
+    responses: int = field(default_factory=lambda: int(_knob("BENCH_LATENCY_RESPONSES", "60")))
+    timeout: float = field(default_factory=lambda: float(_knob("BENCH_LATENCY_TIMEOUT", "30")))
+    cap: float = field(default_factory=lambda: float(_knob("BENCH_LATENCY_SECONDS", "150")))
+
+
+@dataclass
+class Sample:
+    number: int               # 1… in submission order (warm-up included)
+    school: str
+    count: int                # the school's responses after this one
+    warmup: bool
+    live: float | None        # seconds from the summary POST's answer to the live aggregate's new count
+    page: float | None = None  # … to the dashboard showing it (only when the count may be published)
+    page_requests: int = 0
+    page_request: float | None = None  # seconds the dashboard request that showed it took
+
+
+class Fixture:
+    def __init__(self, invitations_per_school: int):
+        from webapp import create_app
+        from webapp.config import Settings
+        from webapp.extensions import db
+        from webapp.models import School
+        from webapp.services import org, rounds, surveys, users
+
+        self.db = db
+        self.app = create_app(Settings(secret_key=SECRET_KEY, database_url=DATABASE_URL))
+        self.rng = random.Random(20261123)
+        with self.app.app_context():
+            org.import_org(db.session, ORG_CSV)
+            found = rounds.create_round(db.session, self.app.config["LAGET"].surveys_dir, SURVEY, ROUND)
+            rounds.set_status(db.session, ROUND, "open")
+            users.create_user(db.session, ADMIN_EMAIL, ADMIN_PASSWORD, "admin")
+            self.tokens = {code: rounds.create_invitations(db.session, found, code, invitations_per_school)
+                           for code in SCHOOLS}
+            db.session.commit()
+            self.round_id, self.threshold = found.id, found.privacy_threshold
+            self.questionnaire = surveys.questionnaire_of(db.session, found.survey_version_id)
+            self.school_ids = {s.code: s.id for s in db.session.scalars(db.select(School))}
+
+    def job(self, code: str) -> dict[str, Any]:
+        """A fresh invitation of the school and, per page, the form fields of simulated answers."""
+        from webapp.domain.simulate import simulate_answers
+
+        answers = simulate_answers(self.questionnaire, self.rng)
+        pages = {}
+        for section in self.questionnaire.sections:
+            fields: list[tuple[str, str]] = []
+            for item in section.items:
+                value = answers.get(item.key)
+                if value is None:
+                    continue
+                fields += [(item.key, str(v)) for v in (value if isinstance(value, list) else [value])]
+            pages[section.key] = fields
+        return {"token": self.tokens[code].pop(), "pages": pages}
+
+    def close(self) -> None:
+        with self.app.app_context():
+            self.db.session.remove()
+            self.db.engine.dispose()
+
+
+# --- processes ----------------------------------------------------------------------------------
+
+def redis_server(port: int, directory: str) -> Service:
+    argv = [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", HOST, "--save", "",
+            "--appendonly", "no", "--dir", directory]
+    return Service("redis", argv, dict(os.environ))
+
+
+def redis_version() -> str:
+    try:
+        done = subprocess.run([shutil.which("redis-server") or "redis-server", "--version"], capture_output=True,
+                              text=True, timeout=10, check=False)
+    except OSError:
+        return "version unknown"
+    words = done.stdout.split()
+    return next((w for w in words if w.startswith("v=")), "version unknown").replace("v=", "v")
+
+
+def wait_for_redis(port: int, service: Service, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not service.alive():
+            raise RuntimeError(f"redis-server exited:\n{service.output()[-2000:]}")
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"redis-server did not answer on port {port} within {timeout:.0f} s")
+
+
+def dramatiq_worker(redis_url: str) -> Service:
+    argv = [str(BIN / "dramatiq"), "workers.main", "--processes", "1", "--threads", "2"]
+    return Service("dramatiq", argv, app_env(REDIS_URL=redis_url))
+
+
+def wait_for_log(service: Service, text: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in service.output():
+            return
+        if not service.alive():
+            raise RuntimeError(f"{service.name} exited:\n{service.output()[-3000:]}")
+        time.sleep(0.1)
+    raise RuntimeError(f"{service.name} did not log {text!r} within {timeout:.0f} s:\n"
+                       f"{service.output()[-3000:]}")
+
+
+# --- the measurement ----------------------------------------------------------------------------
+
+LIVE_SQL = ("SELECT respondents FROM aggregate WHERE round_id = %s AND kind = 'live' AND level = 'school' "
+            "AND unit_id = %s AND grouping = 'all'")
+
+
+def wait_live(conn, round_id: int, school_id: int, count: int, since: float, timeout: float) -> float | None:
+    """Seconds from `since` until the school's live aggregate counts `count` respondents (None: timed out)."""
+    while True:
+        row = conn.execute(LIVE_SQL, (round_id, school_id)).fetchone()
+        now = time.perf_counter()
+        if row is not None and row[0] >= count:
+            return now - since
+        if now - since > timeout:
+            return None
+        time.sleep(POLL)
+
+
+def wait_page(browser, path: str, count: int, since: float, timeout: float) -> tuple[float | None, int, float]:
+    """Seconds from `since` until the page's KPI shows `count` (answer received), requests made, and the
+    seconds the last request took."""
+    requests = 0
+    while True:
+        try:
+            status, _headers, body, elapsed = browser.request("GET", path)
+        except (http.client.HTTPException, OSError):  # gunicorn closed the idle keep-alive connection
+            status, _headers, body, elapsed = browser.request("GET", path)
+        now = time.perf_counter()
+        requests += 1
+        if status != 200:
+            raise RuntimeError(f"GET {path}: HTTP {status}")
+        shown = kpi_respondents(body)
+        if shown is None:
+            raise RuntimeError(f"GET {path}: no «responses in the figures» figure in the page")
+        if shown == str(count):
+            return now - since, requests, elapsed
+        if now - since > timeout:
+            return None, requests, elapsed
+        time.sleep(POLL)
+
+
+def run() -> Section:
+    from bench.loadgen import Browser, WorkerResult, run_respondent
+
+    config = Config()
+    began = time.monotonic()
+    quiet = cpu_snapshot()
+    time.sleep(2)
+    background = cpu_usage(quiet, cpu_snapshot(), lambda *process: None)["other"]
+    print(f"latency: other processes use {background:.2f} cores; setting up {BENCH_DB} …", flush=True)
+    recreate_database()
+    migrate()
+    per_school = -(-config.responses // len(SCHOOLS))
+    fixture = Fixture(per_school + 10)  # room for the warm-up (threshold per school, 5 by default)
+    warmup = fixture.threshold * len(SCHOOLS)
+    order = [SCHOOLS[n % len(SCHOOLS)] for n in range(warmup + config.responses)]
+    redis_dir = tempfile.mkdtemp(prefix="laget-bench-redis-")
+    redis_port, web_port = free_port(), free_port()
+    redis = redis_server(redis_port, redis_dir)
+    worker = dramatiq_worker(f"redis://{HOST}:{redis_port}/0")
+    web = gunicorn(web_port)
+    samples: list[Sample] = []
+    errors: list[str] = []
+    cut = False
+    try:
+        redis.start()
+        wait_for_redis(redis_port, redis)
+        worker.start()
+        web.start()
+        wait_for_log(worker, "Worker process is ready for action.")
+        wait_for_http(f"http://{HOST}:{web_port}/healthz", web)
+        print(f"latency: redis on {redis_port}, dramatiq worker and gunicorn on {web_port}; "
+              f"{warmup} warm-up and {config.responses} measured responses", flush=True)
+        admin = Browser(web_port)
+        login(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
+        counts = dict.fromkeys(SCHOOLS, 0)
+        measured_from = None
+        before = cpu_snapshot()
+        with psycopg.connect(BENCH_DSN, autocommit=True) as conn:
+            for number, code in enumerate(order, start=1):
+                if number == warmup + 1:
+                    measured_from = time.monotonic()
+                if measured_from is not None and time.monotonic() - measured_from > config.cap:
+                    cut = True
+                    break
+                job, result = fixture.job(code), WorkerResult()
+                respondent = Browser(web_port)  # a new person: a new connection
+                try:
+                    run_respondent(respondent, job, result)
+                    answered = time.perf_counter()  # the summary POST was the last request
+                finally:
+                    respondent.conn.close()
+                if result.submitted != 1:
+                    errors.extend(result.errors or [f"response {number}: not submitted"])
+                    break
+                counts[code] += 1
+                school_id = fixture.school_ids[code]
+                live = wait_live(conn, fixture.round_id, school_id, counts[code], answered, config.timeout)
+                sample = Sample(number, code, counts[code], number <= warmup, live)
+                if live is None:
+                    errors.append(f"response {number} ({code}, n={counts[code]}): live figure not seen "
+                                  f"within {config.timeout:.0f} s")
+                elif counts[code] % fixture.threshold == 0 and not sample.warmup:
+                    path = f"/resultater/{fixture.round_id}/skole/{school_id}"
+                    sample.page, sample.page_requests, sample.page_request = wait_page(
+                        admin, path, counts[code], answered, config.timeout)
+                    if sample.page is None:
+                        errors.append(f"response {number} ({code}, n={counts[code]}): dashboard did not show "
+                                      f"{counts[code]} within {config.timeout:.0f} s")
+                samples.append(sample)
+            outbox = conn.execute("SELECT count(*) FROM outbox_event").fetchone()[0]
+        others = other_cores(before, cpu_snapshot(), {s.process.pid for s in (redis, worker, web)})
+        admin.conn.close()
+        worker_log, web_log = worker.output(), web.output()
+    finally:
+        web.stop()
+        worker.stop()
+        redis.stop()
+        fixture.close()
+        shutil.rmtree(redis_dir, ignore_errors=True)
+    measured = [s for s in samples if not s.warmup]
+    print(f"latency: {len(measured)} measured responses, live p95 "
+          f"{_p(sorted(s.live for s in measured if s.live is not None), 95)}, {len(errors)} errors", flush=True)
+    checks = {"outbox": outbox, "worker_tracebacks": worker_log.count("Traceback"),
+              "web_tracebacks": web_log.count("Traceback"), "elapsed": time.monotonic() - began,
+              "background": background, "others": others, "cut": cut, "warmup": warmup,
+              "threshold": fixture.threshold, "redis_version": redis_version()}
+    return report(config, samples, errors, checks)
+
+
+# --- the section of docs/benchmarks.md ----------------------------------------------------------
+
+def _p(values: list[float], q: float) -> str:
+    return ms(percentile(values, q)) if values else "–"
+
+
+def _row(label: str, values: list[float | None], target: bool) -> list[str]:
+    seen = sorted(v for v in values if v is not None)
+    met = "–"
+    if target:
+        met = "yes" if seen and len(seen) == len(values) and percentile(seen, 95) <= TARGET_P95 else "**no**"
+    return [label, str(len(values)), str(len(values) - len(seen)), _p(seen, 50), _p(seen, 95),
+            ms(seen[-1]) if seen else "–", f"≤ {TARGET_P95 * 1000:.0f}" if target else "", met]
+
+
+def report(config: Config, samples: list[Sample], errors: list[str], checks: dict[str, Any]) -> Section:
+    from importlib.metadata import version as package_version
+
+    measured = [s for s in samples if not s.warmup]
+    warm = [s for s in samples if s.warmup]
+    paged = [s for s in measured if s.count % checks["threshold"] == 0]
+    rows = [
+        _row("Live aggregate (school, all) has the new count", [s.live for s in measured], True),
+        _row("School dashboard shows the new «responses in the figures»", [s.page for s in paged], True),
+        _row("… of which the dashboard request that showed it", [s.page_request for s in paged], False),
+        _row("Warm-up responses, live aggregate (not measured above)", [s.live for s in warm], False),
+    ]
+    first = warm[0].live if warm and warm[0].live is not None else None
+    page_requests = [s.page_requests for s in paged if s.page is not None]
+    lines = [
+        ("How soon a submitted response reaches the figures: respondents answer one at a time through "
+         "gunicorn; the summary POST stores the response and an outbox event in one transaction; the "
+         "outbox relay in the worker process sends it through Redis to the `aggregate_school` actor, which "
+         "runs `refresh_school` (live figures, then the publication rule) and commits."),
+        "",
+        "**Setup.**",
+        "",
+        (f"- Database `laget_bench`, dropped, recreated and migrated; three schools (two kommuner, one fylke), "
+         f"one open round of {SURVEY}, privacy threshold {checks['threshold']}."),
+        (f"- Our own `redis-server` ({checks['redis_version']}) on a free port of 127.0.0.1, no persistence; "
+         "`dramatiq workers.main --processes 1 --threads 2` (dramatiq "
+         f"{package_version('dramatiq')}, REDIS_URL set, outbox relay polling every 0.2 s when idle); "
+         f"gunicorn `--workers {WORKERS} --worker-class gthread --threads {THREADS}` without REDIS_URL."),
+        (f"- {checks['warmup']} warm-up responses ({checks['threshold']} per school, round-robin) so that every "
+         f"school's total may be shown, then {config.responses} measured responses, round-robin over the "
+         "schools, one at a time (the next respondent starts once the previous response is in the live "
+         "figures, and in the dashboard when that was measured)."),
+        (f"- *Live*: from the answer to the summary POST (client side) until `aggregate` has the school's "
+         f"live `all` row with the new count, polled every {POLL * 1000:.0f} ms over one psycopg connection."),
+        (f"- *Dashboard*: for each response that brings a school to a multiple of {checks['threshold']} "
+         "(when the publication rule lets its published figures move), from the same instant until "
+         f"`/resultater/<round>/skole/<school>` (as an administrator, logged in through the form) shows "
+         f"the new count in «responses in the figures»; polled every {POLL * 1000:.0f} ms after the live "
+         "figure was seen; the time includes the page request that showed it."),
+        "",
+        "### Result",
+        "",
+        table(["Time from the summary POST's answer until …", "Responses", "Timed out", "p50 ms", "p95 ms",
+               "Max ms", "Target ms (p95)", "Met"], rows),
+        "",
+        "### Checks",
+        "",
+        (f"- The very first response (cold worker): {ms(first)} ms to the live figure." if first is not None
+         else "- The very first response never reached the live figure."),
+        (f"- Dashboard requests per measured publication: {min(page_requests)}–{max(page_requests)}."
+         if page_requests else "- No dashboard measurement completed."),
+        f"- Events left in the outbox at the end: {checks['outbox']}.",
+        (f"- Tracebacks in the logs: worker {checks['worker_tracebacks']}, gunicorn {checks['web_tracebacks']}."),
+        f"- Errors: {len(errors)}" + (f" ({'; '.join(errors[:3])})" if errors else "") + ".",
+        (f"- Other processes on the machine (not this benchmark, its services or `laget_bench`) used "
+         f"{checks['background']:.2f} cores just before the start and {checks['others']:.2f} on average while "
+         "responses were submitted."),
+        f"- Time taken by this benchmark: {checks['elapsed']:.0f} s.",
+    ]
+    if checks["cut"]:
+        lines.append(f"- The measured phase was cut at {config.cap:.0f} s (BENCH_LATENCY_SECONDS).")
+    busy = max(checks["background"], checks["others"])
+    if busy > 0.25:
+        lines += ["", (f"**Caution:** other work on the machine used up to {busy:.2f} of {os.cpu_count()} "
+                       "cores, so these figures may be pessimistic. Rerun `make bench` on a quiet machine to "
+                       "compare.")]
+    live = sorted(s.live for s in measured if s.live is not None)
+    pages = sorted(s.page for s in paged if s.page is not None)
+    met = (bool(live) and len(live) == len(measured) and percentile(live, 95) <= TARGET_P95
+           and len(pages) == len(paged) and (not pages or percentile(pages, 95) <= TARGET_P95) and not errors)
+    summary = {"live p50 ms": _p(live, 50), "live p95 ms": _p(live, 95), "dashboard p95 ms": _p(pages, 95),
+               "errors": str(len(errors)), "target met": "yes" if met else "no"}
+    return Section("Submit → figures: latency through the pipeline", "\n".join(lines), summary)
