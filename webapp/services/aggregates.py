@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import delete, literal, select, text, tuple_
-from sqlalchemy.orm import load_only
 from sqlalchemy.orm import Session
 
 from webapp.domain import aggregation
@@ -280,10 +279,10 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
             at: datetime | None = None, structure: Layout | None = None) -> int:
     """Copy live figures to published ones for units whose figures may be shown anew; return how many."""
     at = at or now()
-    query = select(Aggregate).options(load_only(Aggregate.kind, Aggregate.level, Aggregate.unit_id,
-                                                Aggregate.respondents, Aggregate.computed_at)).where(
-        Aggregate.round_id == found.id, Aggregate.grouping == "all")
-    current = {(a.kind, a.level, a.unit_id): a for a in session.scalars(query)}
+    table = Aggregate.__table__
+    query = select(table.c.kind, table.c.level, table.c.unit_id, table.c.respondents, table.c.computed_at).where(
+        table.c.round_id == found.id, table.c.grouping == "all")  # plain rows: no ORM objects to build
+    current = {(a.kind, a.level, a.unit_id): a for a in session.execute(query)}
     keys = units or [(level, unit_id) for kind, level, unit_id in current if kind == "live"]
     structure = structure or layout(session, found.id)
     chosen: list[tuple[str, int]] = []
@@ -297,7 +296,6 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
     chosen = [u for u in dict.fromkeys(chosen) if ("live", *u) in current]
     published = len(chosen)
     if chosen:
-        table = Aggregate.__table__
         which = tuple_(table.c.level, table.c.unit_id).in_(chosen)
         session.execute(table.delete().where(table.c.round_id == found.id, table.c.kind == "published", which))
         copied = select(table.c.round_id, literal("published"), table.c.level, table.c.unit_id, table.c.grouping,
