@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import delete, literal, select, text, tuple_
+from sqlalchemy import literal, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.domain import aggregation
 from webapp.domain.breakdowns import GROUPINGS, group_index, group_values
 from webapp.domain.codebook import Codebook
+from webapp.domain.disclosure import suppress
 from webapp.domain.questionnaire import Questionnaire
 from webapp.models import Aggregate, Answer, Kommune, Response, Round, RoundSchool, School
 from webapp.services import surveys
@@ -75,7 +76,7 @@ def codebook_of(session: Session, found: Round) -> tuple[Questionnaire, Codebook
     return questionnaire, Codebook.of(questionnaire)
 
 
-def _slot_columns(codebook: Codebook) -> tuple[np.ndarray, np.ndarray]:
+def slot_columns(codebook: Codebook) -> tuple[np.ndarray, np.ndarray]:
     """Which (item, slot) pairs are stored: the missing slot and one per option of each item."""
     if id(codebook) not in _SLOT_LAYOUTS:
         _SLOT_LAYOUTS[id(codebook)] = _build_slot_columns(codebook)
@@ -139,7 +140,7 @@ def school_tallies(questionnaire: Questionnaire, codebook: Codebook, schools: tu
 
 def _to_rows(codebook: Codebook, questionnaire: Questionnaire, round_id: int, level: str,
              unit_ids: list[int], tallies: dict[str, aggregation.Tally], at: datetime) -> list[dict]:
-    items, slots = _slot_columns(codebook)
+    items, slots = slot_columns(codebook)
     rows = []
     for grouping, t in tallies.items():
         values = list(group_values(questionnaire, grouping))
@@ -155,7 +156,7 @@ def _to_rows(codebook: Codebook, questionnaire: Questionnaire, round_id: int, le
 
 def _from_rows(codebook: Codebook, rows: list[Aggregate], n_groups: int) -> aggregation.Tally:
     """Rebuild a one-unit tally from stored rows' sums (for rolling children up into a parent)."""
-    items, slots = _slot_columns(codebook)
+    items, slots = slot_columns(codebook)
     counts = np.zeros((1, n_groups, codebook.width, aggregation.SLOTS), dtype=np.int64)
     respondents = np.zeros((1, n_groups), dtype=np.int64)
     for row in rows:
@@ -267,14 +268,6 @@ def _children_sum(session: Session, codebook: Codebook, found: Round, units: Lay
     return {g: _from_rows(codebook, [r for r in stored if r.grouping == g], sizes[g]) for g in GROUPINGS}
 
 
-def _replace_live(session: Session, round_id: int, level: str, unit_id: int, rows: list[dict]) -> None:
-    session.execute(Aggregate.__table__.delete().where(
-        Aggregate.round_id == round_id, Aggregate.kind == "live", Aggregate.level == level,
-        Aggregate.unit_id == unit_id))
-    session.execute(Aggregate.__table__.insert(), rows)
-    session.flush()
-
-
 def publish(session: Session, found: Round, units: list[tuple[str, int]] | None = None,
             at: datetime | None = None, structure: Layout | None = None) -> int:
     """Copy live figures to published ones for units whose figures may be shown anew; return how many."""
@@ -313,16 +306,7 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
 def item_ns(codebook: Codebook, counts: np.ndarray, group_respondents: list[int]) -> np.ndarray:
     """n per group (rows) for the respondents (column 0) and every item (columns 1…): answered,
     without missing and `na` answers."""
-    if id(codebook) not in _N_LAYOUTS:
-        items, _slots = _slot_columns(codebook)
-        missing = np.array([int(np.argmax(items == j)) for j in range(codebook.width)])
-        na = np.zeros((len(items), codebook.width), dtype=np.int64)
-        for j, item in enumerate(codebook.items):
-            if item.type != "integer":
-                for k, option in enumerate(item.options):
-                    na[missing[j] + 1 + k, j] = int(option.na)
-        _N_LAYOUTS[id(codebook)] = (missing, na)
-    missing, na = _N_LAYOUTS[id(codebook)]
+    missing, na = _n_layout(codebook)
     respondents = np.array(group_respondents, dtype=np.int64)
     out = np.empty((len(respondents), codebook.width + 1), dtype=np.int64)
     out[:, 0] = respondents
@@ -330,8 +314,27 @@ def item_ns(codebook: Codebook, counts: np.ndarray, group_respondents: list[int]
     return out
 
 
+def item_offsets(codebook: Codebook) -> np.ndarray:
+    """Where each item's stored slots start (its missing slot; its options follow)."""
+    return _n_layout(codebook)[0]
+
+
+def _n_layout(codebook: Codebook) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's first stored slot, and a (slots × items) matrix picking its `na` options."""
+    if id(codebook) not in _N_LAYOUTS:
+        items, _slots = slot_columns(codebook)
+        missing = np.array([int(np.argmax(items == j)) for j in range(codebook.width)])
+        na = np.zeros((len(items), codebook.width), dtype=np.int64)
+        for j, item in enumerate(codebook.items):
+            if item.type != "integer":
+                for k, option in enumerate(item.options):
+                    na[missing[j] + 1 + k, j] = int(option.na)
+        _N_LAYOUTS[id(codebook)] = (missing, na)
+    return _N_LAYOUTS[id(codebook)]
+
+
 def decode_counts(codebook: Codebook, row: Aggregate) -> np.ndarray:
-    width = len(_slot_columns(codebook)[0])
+    width = len(slot_columns(codebook)[0])
     return np.frombuffer(row.counts, dtype="<i4").reshape(len(row.groups), width).astype(np.int64)
 
 
@@ -368,8 +371,6 @@ def apply_suppression(session: Session, found: Round) -> None:
 
 def _suppress_grouping(ns, units, parent, grouping, width, threshold, total_hidden) -> np.ndarray:
     """Masks (units × columns × items) for one breakdown; column 0 is each unit's total."""
-    from webapp.domain.disclosure import suppress
-
     sample = next((ns[(lv, u, grouping)] for lv, u in units if (lv, u, grouping) in ns), None)
     groups = 0 if grouping == "all" or sample is None else sample.shape[0]
     n = np.zeros((len(units), 1 + groups, width), dtype=np.int64)

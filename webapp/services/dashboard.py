@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 
 from webapp.domain.breakdowns import group_labels, group_values
 from webapp.domain.questionnaire import Item, Matrix, Questionnaire

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from webapp.domain import aggregation
 from webapp.domain.breakdowns import group_values
 from webapp.models import Aggregate, Fylke, Kommune, Round, School
-from webapp.services.aggregates import _slot_columns, codebook_of, decode_counts, item_ns, layout
+from webapp.services.aggregates import codebook_of, decode_counts, item_ns, item_offsets, layout
 
 ALL = "all"
 
@@ -93,8 +93,7 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
         Aggregate.unit_id == unit_id, Aggregate.grouping.in_({ALL, grouping})))}
     values = list(group_values(questionnaire, grouping))
     shown = [ALL] + (values if grouping != ALL else [])
-    item_cols, _slots = _slot_columns(codebook)
-    offsets = [int(np.argmax(item_cols == j)) for j in range(codebook.width)]
+    offsets = item_offsets(codebook)
     figures: dict[tuple[str, str], Figure] = {}
     respondents: dict[str, int | None] = {}
     for group in shown:

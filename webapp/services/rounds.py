@@ -110,6 +110,7 @@ def create_invitations(session: Session, target: Round, school_code: str, count:
 
 @dataclass(frozen=True)
 class SchoolStatus:
+    school_id: int
     code: str
     name: str
     kommune: str
@@ -136,7 +137,7 @@ def round_status(session: Session, target: Round) -> list[SchoolStatus]:
         select(School, Kommune.name).join(RoundSchool, RoundSchool.school_id == School.id)
         .join(Kommune).where(RoundSchool.round_id == target.id).order_by(Kommune.name, School.name)).all()
     return [SchoolStatus(
-        code=school.code, name=school.name, kommune=kommune_name,
+        school_id=school.id, code=school.code, name=school.name, kommune=kommune_name,
         invitations=invitations.get(school.id, 0), responses=responses.get(school.id, 0),
         counted_responses=stats[school.id].responses if school.id in stats else None,
         refreshed_at=stats[school.id].refreshed_at if school.id in stats else None,

@@ -96,20 +96,23 @@ def _panels(round_id: int, level: str, unit_id: int):
     context = {"round": found, "level": level, "unit": unit, "parent": parent, "parent_ref": parent_ref,
                "questionnaire": questionnaire, "source": source, "units": units,
                "free_texts": _free_texts(found, level, unit_id, unit, units)}
-    return dashboard.build_panels(ctx, _history(found, level, unit_id, name)), context
+    return dashboard.build_panels(ctx, _history(found, level, unit_id, unit)), context
 
 
-def _history(found: Round, level: str, unit_id: int, name: str):
+def _history(found: Round, level: str, unit_id: int, current: results.UnitFigures):
     """The same unit's published figures in every round of the same questionnaire, oldest first."""
     slug = found.survey_version.slug
     rounds = db.session.scalars(select(Round).join(SurveyVersion).where(
         SurveyVersion.slug == slug, Round.status != "draft").order_by(Round.created_at)).all()
     history = []
     for other in rounds:
+        if other.id == found.id:  # this round's figures are already read
+            history.append((other.name, current))
+            continue
         if level != "round" and not _exists(layout(db.session, other.id), level, unit_id):
             continue
-        figures = results.unit_figures(db.session, other, level, unit_id, name)
-        if figures.respondents.get("all") is not None or other.id == found.id:
+        figures = results.unit_figures(db.session, other, level, unit_id, current.unit_name)
+        if figures.respondents.get("all") is not None:
             history.append((other.name, figures))
     return history
 
@@ -144,8 +147,7 @@ def _render(round_id: int, level: str, unit_id: int):
 
 def _response_rate(found: Round, level: str, unit_id: int, units) -> dict:
     rows = round_status(db.session, found)
-    school_ids = {s.code: s.id for s in db.session.scalars(select(School))}
-    mine = [r for r in rows if level == "round" or _in_unit(units, school_ids[r.code], level, unit_id)]
+    mine = [r for r in rows if level == "round" or _in_unit(units, r.school_id, level, unit_id)]
     invited, answered = sum(r.invitations for r in mine), sum(r.responses for r in mine)
     return {"invited": invited, "answered": answered,
             "rate": round(100 * answered / invited) if invited else None, "schools": mine}
