@@ -47,39 +47,60 @@ class Tally:
         return Tally(self.respondents - other.respondents, self.counts - other.counts)
 
 
-def _slots(codebook: Codebook, cells: np.ndarray) -> np.ndarray:
-    """Map encoded cells to count slots (multi-selects: answered → scratch; counted per bit later)."""
+@dataclass(frozen=True)
+class Encoded:
+    """Respondents' answers mapped to count slots once, to tally under any number of breakdowns."""
+
+    slots: np.ndarray          # (respondents, items): the slot each answer counts in (multi-selects: scratch)
+    ticks: np.ndarray          # (respondents, ticked options of every multi-select) 0/1
+    tick_columns: np.ndarray   # the item of each tick column
+    tick_slots: np.ndarray     # the count slot of each tick column (option k → slot k + 1)
+
+
+def encode(codebook: Codebook, cells: np.ndarray) -> Encoded:
+    """Map encoded cells to count slots and unpack multi-select bits into tick columns."""
     slots = cells.astype(np.int64)
+    tick_columns, tick_slots, ticks = [], [], []
     for column, item in enumerate(codebook.items):
         if item.type == "multi":
             slots[:, column] = np.where(cells[:, column] > 0, SCRATCH, 0)
+            for k in range(len(item.options)):
+                tick_columns.append(column)
+                tick_slots.append(k + 1)
+                ticks.append((cells[:, column] >> k) & 1)
         elif item.type == "integer":
             values = cells[:, column].astype(np.int64) - 1
             edges = [b for _a, b in integer_bins(item)]
             slots[:, column] = np.where(cells[:, column] > 0, np.searchsorted(edges, values) + 1, 0)
-    return slots
+    tick_matrix = (np.stack(ticks, axis=1).astype(np.int64) if ticks
+                   else np.zeros((len(cells), 0), dtype=np.int64))
+    return Encoded(slots, tick_matrix, np.array(tick_columns, dtype=np.int64), np.array(tick_slots, dtype=np.int64))
 
 
-def tally(codebook: Codebook, cells: np.ndarray, unit: np.ndarray, n_units: int,
+def tally(codebook: Codebook, cells: np.ndarray | Encoded, unit: np.ndarray, n_units: int,
           group: np.ndarray, n_groups: int) -> Tally:
-    """Count answers per (unit, group); a respondent whose group is -1 is left out of that breakdown."""
+    """Count answers per (unit, group); a respondent whose group is -1 is left out of that breakdown.
+
+    `cells` may be the raw encoded matrix or, to tally several breakdowns, `encode(codebook, cells)`.
+    """
+    encoded = cells if isinstance(cells, Encoded) else encode(codebook, cells)
     keep = group >= 0
-    cells, unit, group = cells[keep], unit[keep], group[keep]
+    slots, ticks, unit, group = encoded.slots[keep], encoded.ticks[keep], unit[keep], group[keep]
     width = codebook.width
     base = unit.astype(np.int64) * n_groups + group
     cells_count = n_units * n_groups
     respondents = np.bincount(base, minlength=cells_count).reshape(n_units, n_groups)
-    flat = ((base[:, None] * width + np.arange(width)) * SLOTS + _slots(codebook, cells)).ravel()
-    counts = np.bincount(flat, minlength=cells_count * width * SLOTS).reshape(n_units, n_groups, width, SLOTS)
-    for column, item in enumerate(codebook.items):
-        if item.type != "multi":
-            continue
-        for k in range(len(item.options)):
-            ticked = ((cells[:, column] >> k) & 1).astype(np.int64)
-            counts[:, :, column, k + 1] = np.bincount(base, weights=ticked, minlength=cells_count).reshape(
-                n_units, n_groups).astype(np.int64)
+    flat = ((base[:, None] * width + np.arange(width)) * SLOTS + slots).ravel()
+    counts = np.bincount(flat, minlength=cells_count * width * SLOTS).reshape(cells_count, width, SLOTS)
+    if ticks.shape[1] and len(base):
+        # Ticks summed per (unit, group): sort once, then add each run of equal cells.
+        order = np.argsort(base, kind="stable")
+        present, starts = np.unique(base[order], return_index=True)
+        summed = np.zeros((cells_count, ticks.shape[1]), dtype=np.int64)
+        summed[present] = np.add.reduceat(ticks[order], starts, axis=0)
+        counts[:, encoded.tick_columns, encoded.tick_slots] = summed
     counts[..., SCRATCH] = 0
-    return Tally(respondents, counts)
+    return Tally(respondents, counts.reshape(n_units, n_groups, width, SLOTS))
 
 
 def roll_up(child: Tally, parent_of_child: np.ndarray, n_parents: int) -> Tally:
