@@ -186,3 +186,31 @@ def test_reconciliation_finds_and_repairs_figures_that_missed_an_update(app, ope
         caplog.clear()
         aggregates.reconcile(db.session, get_round(db.session, open_round))
         assert "incremental figures equal a rebuild" in caplog.text
+
+
+def test_rows_published_before_item_n_existed_get_the_same_masks(app, open_round, invite):
+    """An upgraded database has published rows without item_n: suppression works it out from the
+    counts, stores it, and decides exactly the masks it decides from item_n."""
+    store_many(app, invite, {"S1": 7, "S2": 3, "S3": 2}, seed=4)
+    with app.app_context():
+        found = get_round(db.session, open_round)
+        aggregates.rebuild(db.session, found)
+        db.session.commit()
+        table = Aggregate.__table__
+        published = table.c.kind == "published"
+
+        def stored(column) -> dict:
+            return {(r.level, r.unit_id, r.grouping): r[3] for r in db.session.execute(
+                select(table.c.level, table.c.unit_id, table.c.grouping, column).where(published))}
+
+        masks, ns = stored(table.c.hidden), stored(table.c.item_n)
+        small = [g for _n, groups, _c in snapshot("published").values() for g in groups if 0 < g < 5]
+        assert small  # something to hide
+        assert any(1 in mask for mask in masks.values())
+        db.session.execute(table.update().where(published).values(item_n=None, hidden=None))
+        db.session.commit()
+
+        aggregates.apply_suppression(db.session, get_round(db.session, open_round))
+        db.session.commit()
+        assert stored(table.c.hidden) == masks
+        assert stored(table.c.item_n) == ns

@@ -49,4 +49,8 @@ class Aggregate(db.Model):
     # Published rows: which (group, item) cells are suppressed, one byte each, decided round-wide
     # by webapp.domain.disclosure; the first of each group's bytes is the respondents cell.
     hidden: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # n of each group for the respondents and every item (int32, groups × (1 + items)), kept with the
+    # counts so the round-wide suppression reads a few kB per row instead of every count; null on rows
+    # written before it existed (then it is worked out from `counts`).
+    item_n: Mapped[bytes | None] = mapped_column(LargeBinary)
     computed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import and_, literal, select, text, tuple_
+from sqlalchemy import and_, bindparam, literal, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.domain import aggregation
@@ -158,11 +158,13 @@ def _to_rows(codebook: Codebook, questionnaire: Questionnaire, round_id: int, le
         values = list(group_values(questionnaire, grouping))
         total = tallies["all"].respondents[:, 0]
         for u, unit_id in enumerate(unit_ids):
+            stored = t.counts[u][:, items, slots]
             rows.append({
                 "round_id": round_id, "kind": "live", "level": level, "unit_id": unit_id, "grouping": grouping,
                 "respondents": int(total[u]), "groups": values,
                 "group_respondents": [int(x) for x in t.respondents[u]],
-                "counts": t.counts[u][:, items, slots].astype("<i4").tobytes(), "computed_at": at})
+                "counts": stored.astype("<i4").tobytes(), "computed_at": at,
+                "item_n": item_ns(codebook, stored, t.respondents[u]).astype("<i4").tobytes()})
     return rows
 
 
@@ -321,10 +323,11 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
         session.execute(table.delete().where(table.c.round_id == found.id, table.c.kind == "published", which))
         copied = select(table.c.round_id, literal("published"), table.c.level, table.c.unit_id, table.c.grouping,
                         table.c.respondents, table.c.groups, table.c.group_respondents, table.c.counts,
-                        literal(at)).where(table.c.round_id == found.id, table.c.kind == "live", which)
+                        table.c.item_n, literal(at)).where(table.c.round_id == found.id, table.c.kind == "live",
+                                                           which)
         session.execute(table.insert().from_select(
             ["round_id", "kind", "level", "unit_id", "grouping", "respondents", "groups", "group_respondents",
-             "counts", "computed_at"], copied))
+             "counts", "item_n", "computed_at"], copied))
         session.expire_all()
     if published:
         apply_suppression(session, found)
@@ -370,17 +373,29 @@ def decode_counts(codebook: Codebook, row: Aggregate) -> np.ndarray:
     return np.frombuffer(row.counts, dtype="<i4").reshape(len(row.groups), width).astype(np.int64)
 
 
+def row_ns(codebook: Codebook, row) -> np.ndarray:
+    """A stored row's n per group (rows) for the respondents and every item (columns), as item_ns."""
+    if row.item_n is not None:
+        return np.frombuffer(row.item_n, dtype="<i4").reshape(len(row.group_respondents), codebook.width + 1).astype(np.int64)
+    return item_ns(codebook, decode_counts(codebook, row), row.group_respondents)
+
+
 def apply_suppression(session: Session, found: Round) -> None:
-    """Decide the hidden cells of every published figure of the round at once, and store them."""
+    """Decide the hidden cells of every published figure of the round at once, and store the masks
+    that changed."""
     _questionnaire, codebook = codebook_of(session, found)
     structure = layout(session, found.id)
-    rows = session.scalars(select(Aggregate).where(Aggregate.round_id == found.id,
-                                                   Aggregate.kind == "published")).all()
+    table = Aggregate.__table__
+    published = and_(table.c.round_id == found.id, table.c.kind == "published")
+    rows = session.execute(select(table.c.level, table.c.unit_id, table.c.grouping, table.c.group_respondents,
+                                  table.c.item_n, table.c.hidden).where(published)).all()
     by_key = {(r.level, r.unit_id, r.grouping): r for r in rows}
+    ns = {key: row_ns(codebook, r) for key, r in by_key.items() if r.item_n is not None}
+    if len(ns) < len(by_key):
+        ns.update(_backfill_item_n(session, codebook, table, published))
     units = sorted({(r.level, r.unit_id) for r in rows}, key=lambda u: (LEVELS.index(u[0]), u[1]))
     index = {u: i for i, u in enumerate(units)}
     parent = np.array([index.get(structure.parent(*u), -1) if u[0] != "round" else -1 for u in units])
-    ns = {key: item_ns(codebook, decode_counts(codebook, r), r.group_respondents) for key, r in by_key.items()}
     width = codebook.width + 1
     total_hidden = np.zeros((len(units), width), dtype=bool)  # the units' totals, shared by every breakdown
     masks: dict[str, np.ndarray] = {}
@@ -392,13 +407,35 @@ def apply_suppression(session: Session, found: Round) -> None:
             total_hidden |= masks[grouping][:, 0, :]
         if np.array_equal(before, total_hidden):
             break
+    changed = []
     for grouping, mask in masks.items():
         for u, (level, unit_id) in enumerate(units):
             row = by_key.get((level, unit_id, grouping))
             if row is not None:
                 stored = (mask[u, :1] | total_hidden[u][None, :]) if grouping == "all" else mask[u, 1:]
-                row.hidden = stored.astype(np.uint8).tobytes()
-    session.flush()
+                hidden = stored.astype(np.uint8).tobytes()
+                if hidden != row.hidden:
+                    changed.append({"b_level": level, "b_unit": unit_id, "b_grouping": grouping, "b_hidden": hidden})
+    if changed:
+        session.execute(table.update().where(
+            published, table.c.level == bindparam("b_level"), table.c.unit_id == bindparam("b_unit"),
+            table.c.grouping == bindparam("b_grouping")).values(hidden=bindparam("b_hidden")), changed)
+        session.expire_all()  # ORM objects loaded before would show the old masks
+
+
+def _backfill_item_n(session: Session, codebook: Codebook, table, which) -> dict:
+    """Work out item_n for rows written before it existed, store it, and return it by row."""
+    older = session.execute(select(table.c.level, table.c.unit_id, table.c.grouping, table.c.groups,
+                                   table.c.group_respondents, table.c.counts, table.c.item_n)
+                            .where(which, table.c.item_n.is_(None))).all()
+    ns = {(r.level, r.unit_id, r.grouping): row_ns(codebook, r) for r in older}
+    if ns:
+        session.execute(table.update().where(
+            which, table.c.level == bindparam("b_level"), table.c.unit_id == bindparam("b_unit"),
+            table.c.grouping == bindparam("b_grouping")).values(item_n=bindparam("b_item_n")),
+            [{"b_level": level, "b_unit": unit, "b_grouping": grouping, "b_item_n": n.astype("<i4").tobytes()}
+             for (level, unit, grouping), n in ns.items()])
+    return ns
 
 
 def _suppress_grouping(ns, units, parent, grouping, width, threshold, total_hidden) -> np.ndarray:
