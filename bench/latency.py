@@ -2,8 +2,8 @@
 
 Setup: drop, recreate and migrate `laget_bench`; the three schools of bench.submission, one open round
 and an administrator. Started here and stopped at the end, also on failure: a redis-server of our own
-on a free port, `dramatiq workers.main --processes 1 --threads 2` (REDIS_URL set; it also runs the outbox
-relay) and gunicorn (no REDIS_URL: the web only writes the outbox). Respondents answer one at a time
+on a free port, `dramatiq workers.main --processes 1 --threads 2` (REDIS_URL and dramatiq_worker_timeout
+set as in compose.yaml; it also runs the outbox relay) and gunicorn (no REDIS_URL: the web only writes the outbox). Respondents answer one at a time
 through the real pages (bench.loadgen). After each summary POST the benchmark polls the database every
 POLL seconds until the school's live aggregate counts the new response; when the school's count is a
 multiple of the privacy threshold (when the publication rule lets the figures move), it also polls
@@ -52,6 +52,7 @@ from bench.common import (
     wait_for_http,
 )
 from bench.submission import ORG_CSV, SCHOOLS, SURVEY, THREADS, WORKERS, gunicorn
+from workers import IDLE_POLL_MS
 
 ROUND = "Benchmark latency"
 POLL = 0.020              # seconds between two looks at the database or the dashboard
@@ -162,7 +163,7 @@ def wait_for_redis(port: int, service: Service, timeout: float = 15.0) -> None:
 
 def dramatiq_worker(redis_url: str) -> Service:
     argv = [str(BIN / "dramatiq"), "workers.main", "--processes", "1", "--threads", "2"]
-    return Service("dramatiq", argv, app_env(REDIS_URL=redis_url))
+    return Service("dramatiq", argv, app_env(REDIS_URL=redis_url, dramatiq_worker_timeout=str(IDLE_POLL_MS)))
 
 
 def wait_for_log(service: Service, text: str, timeout: float = 60.0) -> None:
@@ -348,7 +349,8 @@ def report(config: Config, samples: list[Sample], errors: list[str], checks: dic
          f"one open round of {SURVEY}, privacy threshold {checks['threshold']}."),
         (f"- Our own `redis-server` ({checks['redis_version']}) on a free port of 127.0.0.1, no persistence; "
          "`dramatiq workers.main --processes 1 --threads 2` (dramatiq "
-         f"{package_version('dramatiq')}, REDIS_URL set, outbox relay polling every 0.2 s when idle); "
+         f"{package_version('dramatiq')}, REDIS_URL set, dramatiq_worker_timeout={IDLE_POLL_MS} ms as in "
+         "compose.yaml, outbox relay polling every 0.2 s when idle); "
          f"gunicorn `--workers {WORKERS} --worker-class gthread --threads {THREADS}` without REDIS_URL."),
         (f"- {checks['warmup']} warm-up responses ({checks['threshold']} per school, round-robin) so that every "
          f"school's total may be shown, then {config.responses} measured responses, round-robin over the "

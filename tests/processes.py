@@ -13,6 +13,7 @@ from pathlib import Path
 import requests
 
 from webapp.config import PROJECT_ROOT
+from workers import IDLE_POLL_MS
 
 BIN = Path(sys.executable).parent
 
@@ -128,7 +129,7 @@ def gunicorn(database_url: str, port: int, redis_url: str | None = None) -> Serv
 
 def dramatiq_worker(database_url: str, redis_url: str) -> Service:
     return Service("worker", [str(BIN / "dramatiq"), "workers.main", "--processes", "1", "--threads", "2"],
-                   app_env(database_url, redis_url))
+                   app_env(database_url, redis_url, dramatiq_worker_timeout=str(IDLE_POLL_MS)))
 
 
 def embedded_server(database_url: str, port: int) -> Service:

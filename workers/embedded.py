@@ -4,6 +4,7 @@ from __future__ import annotations
 from dramatiq import Worker
 from flask import Flask
 
+from workers import IDLE_POLL_MS
 from workers.broker import broker
 from workers.context import AppContextMiddleware
 from workers.relay import RelayMiddleware
@@ -17,6 +18,6 @@ def start_embedded_worker(app: Flask, threads: int = 2) -> Worker:
     broker.add_middleware(AppContextMiddleware(app))
     broker.add_middleware(RelayMiddleware(app))
     broker.add_middleware(SchedulerMiddleware(app))
-    worker = Worker(broker, worker_threads=threads, worker_timeout=200)
+    worker = Worker(broker, worker_threads=threads, worker_timeout=IDLE_POLL_MS)
     worker.start()
     return worker
