@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 PALETTE = ("#0b5cad", "#e07b00", "#6b6b6b", "#2e8540", "#8e44ad")
 DIVERGING = ("#b2182b", "#ef8a62", "#67a9cf", "#2166ac")  # svært uenig → svært enig
 SEQUENTIAL = ("#d7e3f1", "#a6c3e2", "#6d9ed0", "#3a78ba", "#0b4f96", "#06315e")
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13, "color": "#1b1f24"}
 ROW = 58  # px per category: a label line above a bar (or a pair of bars)
-HIDDEN = "skjult (for få svar)"
 Spec = dict[str, Any]
 
 
@@ -40,9 +41,14 @@ def _wrap(text: str, width: int = 44) -> str:
     return "<br>".join(lines + ([line] if line else []))
 
 
+def hidden_text() -> str:
+    """The hover text of a suppressed cell, in the page's language."""
+    return _("hidden (too few answers)")
+
+
 def _hover(value: float | None, n: int | None) -> str:
     if value is None:
-        return HIDDEN
+        return hidden_text()
     return f"{value:.0f} %" + (f" (n = {n})" if n is not None else "")
 
 
