@@ -341,7 +341,8 @@ def report(config: Config, samples: list[Sample], errors: list[str], checks: dic
         ("How soon a submitted response reaches the figures: respondents answer one at a time through "
          "gunicorn; the summary POST stores the response and an outbox event in one transaction; the "
          "outbox relay in the worker process sends it through Redis to the `aggregate_school` actor, which "
-         "runs `refresh_school` (live figures, then the publication rule) and commits."),
+         "recomputes the school's live figures and commits; when that makes a publication due it sends "
+         "`publish_round`, which publishes the due units with the round's suppression and commits."),
         "",
         "**Setup.**",
         "",

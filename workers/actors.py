@@ -12,11 +12,24 @@ AGGREGATION = "aggregation"
 
 @dramatiq.actor(queue_name=AGGREGATION, max_retries=10, time_limit=60_000, min_backoff=500)
 def aggregate_school(round_id: int, school_id: int) -> None:
-    """Recompute a school's count and figures and re-sum the levels above it (safe to repeat)."""
+    """Recompute a school's count and live figures and re-sum the levels above it (safe to repeat);
+    when that makes a publication due, ask for one."""
     recompute_school_count(db.session, round_id, school_id)
     found = db.session.get(Round, round_id)
+    due = aggregates.refresh_school(db.session, found, school_id) if found is not None else []
+    db.session.commit()
+    if due:
+        publish_round.send(round_id)
+
+
+@dramatiq.actor(queue_name=AGGREGATION, max_retries=10, time_limit=120_000, min_backoff=500)
+def publish_round(round_id: int) -> None:
+    """Publish every unit of the round whose figures may be shown anew and decide the round's
+    suppression (safe to repeat). Round-wide, so a burst of answers costs one such decision: the
+    first message publishes every unit then due, the ones queued behind it find nothing to do."""
+    found = db.session.get(Round, round_id)
     if found is not None:
-        aggregates.refresh_school(db.session, found, school_id)
+        aggregates.publish(db.session, found)
     db.session.commit()
 
 

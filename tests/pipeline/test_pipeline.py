@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.processes import wait_until
 from webapp.domain.simulate import simulate_answers
-from webapp.models import OutboxEvent, Response, School, SchoolStats
+from webapp.models import Aggregate, OutboxEvent, Response, School, SchoolStats
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -47,6 +47,30 @@ def test_a_submitted_response_is_counted_by_the_worker(web, worker, invite, db_s
         assert submitted.status_code == 302 and submitted.headers["Location"].endswith("/takk")
     wait_until(lambda: counted(db_session, "S2") == 2, timeout=20, what="the worker to count 2 responses")
     assert db_session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+
+
+def published_respondents(db_session, code: str) -> int | None:
+    db_session.expire_all()
+    school_id = db_session.scalar(select(School.id).filter_by(code=code))
+    row = db_session.scalar(select(Aggregate).filter_by(kind="published", level="school", unit_id=school_id,
+                                                        grouping="all"))
+    found = None if row is None or row.hidden is None else row.respondents
+    db_session.rollback()
+    return found
+
+
+def test_the_worker_publishes_a_school_once_the_threshold_is_reached(web, worker, invite, db_session,
+                                                                     questionnaire):
+    """aggregate_school asks for publish_round when a publication is due, and the worker runs it."""
+    tokens = invite("S3", 5)
+    for seed, token in enumerate(tokens[:4]):
+        answer_over_http(web.base_url, token, questionnaire, 10 + seed)
+    wait_until(lambda: counted(db_session, "S3") == 4, timeout=20, what="the worker to count 4 responses")
+    # Published at the first refresh (nothing was shown yet), not again until grown by the threshold
+    assert (published_respondents(db_session, "S3") or 0) < 5
+    answer_over_http(web.base_url, tokens[4], questionnaire, 14)
+    wait_until(lambda: published_respondents(db_session, "S3") == 5, timeout=20,
+               what="the worker to publish the school's 5 responses with their suppression masks")
 
 
 def test_redis_down_during_submit_loses_nothing(web, worker, redis_server, invite, db_session, questionnaire):

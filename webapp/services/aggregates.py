@@ -235,8 +235,11 @@ def reconcile(session: Session, found: Round, at: datetime | None = None) -> int
     return len(differing)
 
 
-def refresh_school(session: Session, found: Round, school_id: int, at: datetime | None = None) -> None:
-    """Recompute one school from its responses; move its kommune, fylke and the round by the difference.
+def refresh_school(session: Session, found: Round, school_id: int,
+                   at: datetime | None = None) -> list[tuple[str, int]]:
+    """Recompute one school's live figures from its responses; move its kommune, fylke and the round
+    by the difference. Return the units whose publication is now due (publishing them is `publish`'s
+    job: round-wide, so the worker runs it as a message of its own, see workers/actors.py).
 
     Under the round's lock every parent equals the sum of its children, so parent − old school + new
     school keeps that true in one read and one write; a parent without a row yet is summed from its
@@ -250,7 +253,7 @@ def refresh_school(session: Session, found: Round, school_id: int, at: datetime 
         .join(Kommune, Kommune.id == School.kommune_id)
         .where(RoundSchool.round_id == found.id, School.id == school_id)).first()
     if place is None:
-        return
+        return []
     units = Layout((school_id,), {school_id: place.kommune_id}, {place.kommune_id: place.fylke_id})
     chain = [("school", school_id), ("kommune", place.kommune_id), ("fylke", place.fylke_id), ("round", 0)]
     table = Aggregate.__table__
@@ -276,7 +279,7 @@ def refresh_school(session: Session, found: Round, school_id: int, at: datetime 
             tallies = _children_sum(session, codebook, found, layout(session, found.id), level, unit_id, sizes)
         pending.extend(_to_rows(codebook, questionnaire, found.id, level, [unit_id], tallies, at))
     session.execute(table.insert(), pending)  # the whole chain in one statement
-    publish(session, found, units=chain, at=at, structure=units)
+    return due_units(session, found, units=chain, at=at, structure=units)
 
 
 def _children_sum(session: Session, codebook: Codebook, found: Round, units: Layout, level: str, unit_id: int,
@@ -289,9 +292,9 @@ def _children_sum(session: Session, codebook: Codebook, found: Round, units: Lay
     return {g: _from_rows(codebook, [r for r in stored if r.grouping == g], sizes[g]) for g in GROUPINGS}
 
 
-def publish(session: Session, found: Round, units: list[tuple[str, int]] | None = None,
-            at: datetime | None = None, structure: Layout | None = None) -> int:
-    """Copy live figures to published ones for units whose figures may be shown anew; return how many."""
+def due_units(session: Session, found: Round, units: list[tuple[str, int]] | None = None,
+              at: datetime | None = None, structure: Layout | None = None) -> list[tuple[str, int]]:
+    """The units (of `units`, or of the round) whose figures may be shown anew, with their parents."""
     at = at or now()
     table = Aggregate.__table__
     query = select(table.c.kind, table.c.level, table.c.unit_id, table.c.respondents, table.c.computed_at).where(
@@ -316,7 +319,17 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
             # A parent is published with its child, so it is never older than any of its children.
             while (up := structure.parent(*chosen[-1]) if chosen[-1][0] != "round" else None) is not None:
                 chosen.append(up)
-    chosen = [u for u in dict.fromkeys(chosen) if ("live", *u) in current]
+    return [u for u in dict.fromkeys(chosen) if ("live", *u) in current]
+
+
+def publish(session: Session, found: Round, units: list[tuple[str, int]] | None = None,
+            at: datetime | None = None, structure: Layout | None = None) -> int:
+    """Copy live figures to published ones for units whose figures may be shown anew, then decide the
+    round's suppression; return how many units were published."""
+    at = at or now()
+    table = Aggregate.__table__
+    lock_round(session, found)
+    chosen = due_units(session, found, units, at, structure)
     published = len(chosen)
     if chosen:
         which = _units_are(table, chosen)
