@@ -98,3 +98,19 @@ def test_panel_tables_download_as_csv_and_excel_with_the_page_numbers(client, tw
     rows = [[same(c) for c in row] for row in book.active.iter_rows(values_only=True)]
     csv_rows = [[same(c) for c in line.split(",")] for line in csv_text.splitlines()]
     assert rows[3:] == csv_rows and len(csv_rows) == 4
+
+
+def test_a_breakdown_with_every_group_hidden_says_so_instead_of_an_empty_chart(client, two_rounds):
+    first, _second, _school = two_rounds
+    log_in(client, "admin@example.org")
+    with client.application.app_context():
+        small = db.session.scalar(select(School.id).filter_by(code="S2"))
+    page = client.get(f"/resultater/{first}/skole/{small}").get_data(as_text=True)
+    heatmap = page.split('id="behov_yrkesgruppe"')[1].split("</section>")[0]
+    # 7 answers spread over six yrkesgrupper: none of them reaches 5
+    assert "data-figure" not in heatmap
+    assert "Hver gruppe her har for få svar til å kunne vises" in heatmap
+    assert "Last ned CSV" in heatmap  # the table and downloads stay, with every cell hidden
+    # The round (19 answers) shows the same panel as a chart
+    round_page = client.get(f"/resultater/{first}/").get_data(as_text=True)
+    assert "data-figure" in round_page.split('id="behov_yrkesgruppe"')[1].split("</section>")[0]

@@ -32,6 +32,7 @@ class Panel:
     header: list[str]
     rows: list[list[Any]]
     notes: list[str] = field(default_factory=list)
+    shown: bool = True  # False when every cell is hidden: the page says so instead of drawing an empty chart
 
     def xlsx(self) -> bytes:
         """The table as an Excel workbook (the same rows as the CSV)."""
@@ -78,7 +79,7 @@ def pct(value: float | None) -> float | None:
 
 
 def n_range(ns: list[int | None]) -> str:
-    shown = [n for n in ns if n is not None]
+    shown = [n for n in ns if n]  # groups nobody is in (n = 0) say nothing either
     if not shown:
         return _("too few answers to show")
     low, high = min(shown), max(shown)
@@ -317,7 +318,8 @@ def need_heatmap_panel(ctx: Context) -> Panel:
                  n_range([n for row in ns for n in row]),
                  charts.heatmap([label for label, _a, _b in groups], [names[y] for y in yrker], values, ns),
                  [_("Pupil group"), *[names[y] for y in yrker]], rows,
-                 [_("Empty cells: too few answers in that group to be shown.")])
+                 [_("Empty cells: too few answers in that group to be shown.")],
+                 shown=any(v is not None for row in values for v in row))
 
 
 COMPARED_SECTIONS = ("utdanning", "kompetanse", "utvikling", "anerkjennelse")
