@@ -164,11 +164,18 @@ def open_round_command(name: str) -> None:
 @click.argument("name")
 @with_appcontext
 def close_round_command(name: str) -> None:
-    """Close a round: its links stop accepting answers."""
+    """Close a round: its links stop accepting answers, and its final figures are published."""
+    from webapp.services import aggregates
+
     with _round_errors():
-        round_service.set_status(db.session, name, "closed")
+        found = round_service.set_status(db.session, name, "closed")
         db.session.commit()
-    click.echo(f"Round «{name}» is closed.")
+    # A closed round shows everything: rebuild from the answers (messages may still be queued) and
+    # publish every unit, whatever it has gained since its last figures.
+    result = aggregates.rebuild(db.session, found)
+    db.session.commit()
+    click.echo(f"Round «{name}» is closed; final figures published for {result.published_units} unit(s) "
+               f"from {result.responses} responses.")
 
 
 @round_group.command("status")

@@ -124,3 +124,40 @@ def test_a_changed_published_version_must_be_bumped(run, tmp_path, monkeypatch, 
 def test_unknown_round_is_a_clear_error(run):
     result = run("round", "open", "Finnes ikke")
     assert result.exit_code == 1 and "Det finnes ingen runde som heter «Finnes ikke»" in result.output
+
+
+def test_closing_a_round_publishes_what_the_publication_rule_held_back(run, app, open_round, invite):
+    import random
+
+    from webapp.domain.simulate import simulate_answers
+    from webapp.extensions import db
+    from webapp.models import Aggregate, Round
+    from webapp.services import aggregates, answering
+
+    def answer(count: int, seed: int) -> None:
+        rng = random.Random(seed)
+        with app.app_context():
+            for token in invite("S1", count):
+                link = answering.open_link(db.session, token)
+                answering.store_response(db.session, link.questionnaire, link.round.id, link.invitation.school_id,
+                                         simulate_answers(link.questionnaire, rng))
+            found = db.session.scalar(select(Round).filter_by(name=open_round))
+            school = db.session.scalar(select(School.id).filter_by(code="S1"))
+            aggregates.refresh_school(db.session, found, school)  # live only: 2 more do not publish
+            db.session.commit()
+
+    def shown() -> int:
+        with app.app_context():
+            school = db.session.scalar(select(School.id).filter_by(code="S1"))
+            return db.session.scalar(select(Aggregate.respondents).filter_by(
+                kind="published", level="school", unit_id=school, grouping="all"))
+
+    answer(7, 1)
+    with app.app_context():
+        aggregates.rebuild(db.session, db.session.scalar(select(Round).filter_by(name=open_round)))
+        db.session.commit()
+    answer(2, 2)
+    assert shown() == 7
+    closed = run("round", "close", open_round)
+    assert closed.exit_code == 0 and "final figures published" in closed.output
+    assert shown() == 9
