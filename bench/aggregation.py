@@ -667,7 +667,9 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
     met += [p.stats.p95 <= TARGET_DASHBOARD and not p.errors for p in pages]
     summary = {f"rebuild {r.responses // 1000}k s": f"{median(r.rebuild):.2f}" for r in sizes}
     summary.update({f"school +{r.new_responses} ms": ms(median(r.times)) for r in schools})
-    summary.update({"publication ms": ms(median(r.publish_times)) for r in schools if r.publish_times})
+    publications = [t for r in schools for t in r.publish_times]
+    if publications:
+        summary["publication ms"] = ms(median(publications))
     summary.update({f"{p.label.split()[0].lower()} dashboard p95 ms": ms(p.stats.p95) for p in pages})
     summary["targets met"] = "yes" if all(met) else "no"
     return Section("Aggregation: rebuilds, one school, dashboards", "\n".join(lines), summary)

@@ -79,8 +79,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN00
 def _register_blueprints(app: Flask) -> None:
     from webapp.web.admin import bp as admin_bp
     from webapp.web.api import bp as api_bp
-    from webapp.web.dashboards import bp as dashboards_bp
     from webapp.web.auth import bp as auth_bp
+    from webapp.web.dashboards import bp as dashboards_bp
     from webapp.web.errors import register_error_pages
     from webapp.web.health import bp as health_bp
     from webapp.web.respond import bp as respond_bp

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user, login_required
 
+from webapp.domain.breakdowns import GROUPINGS
 from webapp.extensions import csrf, db
 from webapp.models import Round
 from webapp.services import access, exports, results
 from webapp.services.aggregates import layout
-from webapp.domain.breakdowns import GROUPINGS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

@@ -8,10 +8,10 @@ from webapp.extensions import db
 from webapp.models import Invitation
 from webapp.services import answering
 from webapp.services.answering import SUMMARY, Link, LinkProblem
+from webapp.services.messages import answer_error_message
 from webapp.services.rounds import hash_token
 from webapp.web.respond import bp
 from webapp.web.respond.forms import page_answers
-from webapp.services.messages import answer_error_message
 from webapp.web.respond.presenter import page_context, summary_rows
 
 LINK_STATUS = {"unknown": 404, "not_open": 404, "used": 410, "closed": 410, "screened_out": 410}
