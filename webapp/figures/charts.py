@@ -18,6 +18,7 @@ DIVERGING = ("#b2182b", "#ef8a62", "#67a9cf", "#2166ac")  # svært uenig → sv�
 SEQUENTIAL = ("#d7e3f1", "#a6c3e2", "#6d9ed0", "#3a78ba", "#0b4f96", "#06315e")
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13, "color": "#1b1f24"}
 ROW = 58  # px per category: a label line above a bar (or a pair of bars)
+LABEL_LINE = 17  # px per line of a 12.5 px category label (Plotly's line height), with room to spare
 Spec = dict[str, Any]
 
 
@@ -29,7 +30,7 @@ class Series:
     marker: bool = False  # draw as reference markers (e.g. national figures), not bars
 
 
-def _wrap(text: str, width: int = 44) -> str:
+def _wrap(text: str, width: int = 40) -> str:
     """Break a long label into lines for Plotly (which does not wrap by itself)."""
     lines, line = [], ""
     for word in text.split():
@@ -55,9 +56,11 @@ def _hover(value: float | None, n: int | None) -> str:
 def _bar_layout(categories: list[str], legend_entries: int, bars_per_row: int = 1, **extra: Any) -> dict[str, Any]:
     """Rows sized so each label fits in the gap above its bar; the legend gets its own space below."""
     lines = max((_wrap(c).count("<br>") + 1 for c in categories), default=1)
-    bar, gap = 22 * bars_per_row, 15 * lines + 14
+    bar, gap = 22 * bars_per_row, LABEL_LINE * lines + 16
     row = bar + gap
-    top = 8 * lines + 6
+    # The first label sits above its bar in the top half of its row; the margin takes what does not fit.
+    first = _wrap(categories[0]).count("<br>") + 1 if categories else 1
+    top = max(8, round(LABEL_LINE * first + 3 + bar / 2 - row / 2) + 8)
     bottom = 22 * legend_entries + 12 if legend_entries > 1 else 8
     layout = {
         "font": FONT, "margin": {"l": 4, "r": 28, "t": top, "b": bottom}, "paper_bgcolor": "white",
@@ -67,7 +70,9 @@ def _bar_layout(categories: list[str], legend_entries: int, bars_per_row: int = 
         "annotations": [{"x": 0, "xref": "paper", "y": c, "yref": "y", "text": _wrap(c), "showarrow": False,
                          "xanchor": "left", "yanchor": "bottom", "yshift": bar / 2 + 3, "align": "left",
                          "font": {"size": 12.5}} for c in categories],
-        "yaxis": {"autorange": "reversed", "fixedrange": True, "showticklabels": False, "type": "category"},
+        # An explicit range, top to bottom: autorange pads a whole row at each end when markers are drawn.
+        "yaxis": {"range": [len(categories) - 0.5, -0.5], "fixedrange": True, "showticklabels": False,
+                  "type": "category"},
         # Values are on the bars, in the hover text and in the table view: no tick labels to collide with.
         "xaxis": {"fixedrange": True, "gridcolor": "#e5e9ee", "zeroline": False, "showticklabels": False},
     }
