@@ -172,8 +172,14 @@ def close_round_command(name: str) -> None:
         db.session.commit()
     # A closed round shows everything: rebuild from the answers (messages may still be queued) and
     # publish every unit, whatever it has gained since its last figures.
-    result = aggregates.rebuild(db.session, found)
-    db.session.commit()
+    try:
+        result = aggregates.rebuild(db.session, found)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        click.echo(f"Round «{name}» is closed, but its final figures could not be published; "
+                   f"run `laget rebuild --round \"{name}\"` to publish them.", err=True)
+        raise
     click.echo(f"Round «{name}» is closed; final figures published for {result.published_units} unit(s) "
                f"from {result.responses} responses.")
 

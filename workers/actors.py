@@ -19,6 +19,9 @@ def aggregate_school(round_id: int, school_id: int) -> None:
     due = aggregates.refresh_school(db.session, found, school_id) if found is not None else []
     db.session.commit()
     if due:
+        # Not through the outbox: if this send fails the message is retried and sends again, and a
+        # lost one is made up by the next due publication in the round, the daily rule or the
+        # scheduled reconciliation.
         publish_round.send(round_id)
 
 

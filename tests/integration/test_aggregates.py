@@ -221,3 +221,32 @@ def test_rows_published_before_item_n_existed_get_the_same_masks(app, open_round
         db.session.commit()
         assert stored(table.c.hidden) == masks
         assert stored(table.c.item_n) == ns
+
+
+def test_the_round_lock_is_taken_before_anything_is_read(app, open_round):
+    """Two publications (worker threads) must not both find a unit due from the same old figures: the
+    round's lock is held from the start of the transaction, so another writer waits for it."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    with app.app_context():
+        found = get_round(db.session, open_round)
+        aggregates.lock_round(db.session, found)
+        other = db.engine.connect()  # another connection, as another worker thread has
+        try:
+            if db.engine.dialect.name == "postgresql":
+                held = other.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                          "AND granted AND pid <> pg_backend_pid()")).scalar()
+                assert held == 1
+            else:
+                other.exec_driver_sql("PRAGMA busy_timeout = 200")
+                try:
+                    other.execute(text("UPDATE round SET status = status WHERE id = :id"), {"id": found.id})
+                    blocked = False
+                except OperationalError as error:
+                    blocked = "locked" in str(error)
+                assert blocked
+        finally:
+            other.rollback()
+            other.close()
+            db.session.rollback()

@@ -22,7 +22,7 @@ def test_tally_matches_counting_by_hand(questionnaire):
     rng = random.Random(5)
     people = [simulate_answers(questionnaire, rng) for _ in range(300)]
     units = np.array([rng.randrange(3) for _ in people])
-    groups = np.array([rng.randrange(2) for _ in people])
+    groups = np.array([rng.randrange(-1, 2) for _ in people])  # -1: outside the breakdown
     cells = codebook.matrix([codebook.encode(p) for p in people])
     result = tally(codebook, cells, units, 3, groups, 2)
 

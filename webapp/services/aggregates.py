@@ -57,10 +57,17 @@ class Layout:
 
 
 def lock_round(session: Session, found: Round) -> None:
-    """Serialise writers of one round's aggregates until the transaction ends (PostgreSQL; SQLite
-    serialises writers by itself)."""
+    """Serialise writers of one round's aggregates until the transaction ends, before anything is read.
+
+    PostgreSQL: an advisory lock per round. SQLite: take the database's write lock now with a no-op
+    write (pysqlite starts a transaction only at the first write), so that what is read next cannot
+    be overtaken by another thread's commit — otherwise two publications could both find a unit due
+    and the second would publish it after a single new answer.
+    """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 7_000_000 + found.id})
+    else:
+        session.execute(text("UPDATE round SET status = status WHERE id = :id"), {"id": found.id})
 
 
 def _units_are(table, units: list[tuple[str, int]]):
@@ -470,10 +477,12 @@ def _suppress_grouping(ns, units, parent, grouping, width, threshold, total_hidd
 
 
 def _may_publish(live: Aggregate, shown: Aggregate | None, found: Round, at: datetime) -> bool:
-    if shown is None or found.status == "closed":
+    if shown is None:
         return True
     if live.respondents == shown.respondents:
         return False
+    if found.status == "closed":  # everything may be shown once answering has ended
+        return True
     threshold = found.privacy_threshold
     return (live.respondents - shown.respondents >= threshold
             or (shown.respondents < threshold <= live.respondents)
