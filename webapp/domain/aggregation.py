@@ -16,7 +16,6 @@ from webapp.domain.questionnaire import Item
 SLOTS = MAX_MULTI_OPTIONS + 2  # missing + up to 16 options + one scratch slot (dropped)
 SCRATCH = SLOTS - 1
 INTEGER_BINS = 5
-GROUPINGS = ("all", "yrkesgruppe", "skoleslag", "ufaglaert", "b_trinn")
 
 
 def integer_bins(item: Item) -> list[tuple[int, int]]:

@@ -21,11 +21,11 @@ from webapp.domain.codebook import Codebook
 from webapp.domain.disclosure import suppress
 from webapp.domain.questionnaire import Questionnaire
 from webapp.models import Aggregate, Answer, Kommune, Response, Round, RoundSchool, School
+from webapp.models.aggregate import LEVELS
 from webapp.services import surveys
 from webapp.services.rounds import now
 
 log = logging.getLogger(__name__)
-LEVELS = ("school", "kommune", "fylke", "round")
 PUBLISH_AT_LEAST_EVERY = timedelta(days=1)
 
 
@@ -45,6 +45,23 @@ class Layout:
         if level == "fylke":
             return "round", 0
         return None
+
+    def has(self, level: str, unit_id: int) -> bool:
+        """Whether the unit takes part in the round (the round itself always does)."""
+        if level == "round":
+            return True
+        if level == "school":
+            return unit_id in self.kommune_of
+        return unit_id in (self.kommune_of.values() if level == "kommune" else self.fylke_of.values())
+
+    def holds(self, level: str, unit_id: int, school_id: int) -> bool:
+        """Whether the school is (in) the unit."""
+        if level == "round":
+            return True
+        if level == "school":
+            return school_id == unit_id
+        kommune = self.kommune_of[school_id]
+        return kommune == unit_id if level == "kommune" else self.fylke_of[kommune] == unit_id
 
     def children(self, level: str, unit_id: int) -> tuple[str, list[int]] | None:
         if level == "round":
@@ -68,15 +85,6 @@ def lock_round(session: Session, found: Round) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 7_000_000 + found.id})
     else:
         session.execute(text("UPDATE round SET status = status WHERE id = :id"), {"id": found.id})
-
-
-def _units_are(table, units: list[tuple[str, int]]):
-    """`(level, unit_id) IN units`, with each column's own IN alongside: PostgreSQL then walks the
-    primary key to the rows even when its statistics are stale (right after a rebuild), instead of
-    filtering every row of the round."""
-    return and_(table.c.level.in_(sorted({level for level, _u in units})),
-                table.c.unit_id.in_(sorted({unit_id for _l, unit_id in units})),
-                tuple_(table.c.level, table.c.unit_id).in_(units))
 
 
 def layout(session: Session, round_id: int) -> Layout:
@@ -267,7 +275,7 @@ def refresh_school(session: Session, found: Round, school_id: int,
     old = {(r.level, r.unit_id, r.grouping): r for r in session.execute(
         select(table.c.level, table.c.unit_id, table.c.grouping, table.c.group_respondents, table.c.counts)
         .where(table.c.round_id == found.id, table.c.kind == "live",
-               _units_are(table, chain)))}
+               tuple_(table.c.level, table.c.unit_id).in_(chain)))}
     rows, cells = _responses(session, codebook, found.id, [school_id])
     new_school = school_tallies(questionnaire, codebook, (school_id,), rows, cells)
     sizes = {g: len(group_values(questionnaire, g)) for g in GROUPINGS}
@@ -275,15 +283,17 @@ def refresh_school(session: Session, found: Round, school_id: int,
     delta = {g: new_school[g] - _from_rows(codebook, [old[("school", school_id, g)]], sizes[g]) if had_school
              else new_school[g] for g in GROUPINGS}
     session.execute(table.delete().where(table.c.round_id == found.id, table.c.kind == "live",
-                                         _units_are(table, chain)))
+                                         tuple_(table.c.level, table.c.unit_id).in_(chain)))
     pending = _to_rows(codebook, questionnaire, found.id, "school", [school_id], new_school, at)
+    whole: Layout | None = None  # the round's layout, only if a parent must be summed from its children
     for level, unit_id in chain[1:]:
         if had_school and all((level, unit_id, g) in old for g in GROUPINGS):
             tallies = {g: _from_rows(codebook, [old[(level, unit_id, g)]], sizes[g]) + delta[g] for g in GROUPINGS}
         else:  # no complete row to move by the difference: sum the children, written first
             session.execute(table.insert(), pending)
             pending = []
-            tallies = _children_sum(session, codebook, found, layout(session, found.id), level, unit_id, sizes)
+            whole = whole or layout(session, found.id)
+            tallies = _children_sum(session, codebook, found, whole, level, unit_id, sizes)
         pending.extend(_to_rows(codebook, questionnaire, found.id, level, [unit_id], tallies, at))
     session.execute(table.insert(), pending)  # the whole chain in one statement
     return due_units(session, found, units=chain, at=at, structure=units)
@@ -314,7 +324,7 @@ def due_units(session: Session, found: Round, units: list[tuple[str, int]] | Non
             while unit[0] != "round" and (unit := structure.parent(*unit)) is not None:
                 wanted.add(unit)
         query = query.where(table.c.kind.in_(("live", "published")),  # lets the primary key find them
-                            _units_are(table, sorted(wanted)))
+                            tuple_(table.c.level, table.c.unit_id).in_(sorted(wanted)))
     current = {(a.kind, a.level, a.unit_id): a for a in session.execute(query)}
     keys = units or [(level, unit_id) for kind, level, unit_id in current if kind == "live"]
     structure = structure or layout(session, found.id)
@@ -339,7 +349,7 @@ def publish(session: Session, found: Round, units: list[tuple[str, int]] | None 
     chosen = due_units(session, found, units, at, structure)
     published = len(chosen)
     if chosen:
-        which = _units_are(table, chosen)
+        which = tuple_(table.c.level, table.c.unit_id).in_(chosen)
         session.execute(table.delete().where(table.c.round_id == found.id, table.c.kind == "published", which))
         copied = select(table.c.round_id, literal("published"), table.c.level, table.c.unit_id, table.c.grouping,
                         table.c.respondents, table.c.groups, table.c.group_respondents, table.c.counts,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from webapp.domain import aggregation
 from webapp.domain.breakdowns import group_values
 from webapp.models import Aggregate, Fylke, Kommune, Round, School
-from webapp.services.aggregates import codebook_of, decode_counts, item_ns, item_offsets, layout
+from webapp.services.aggregates import codebook_of, decode_counts, item_offsets, layout, row_ns
 
 ALL = "all"
 
@@ -75,10 +75,7 @@ def find_unit(session: Session, found: Round, level: str, key: str | None) -> tu
     model, column = {"school": (School, School.code), "kommune": (Kommune, Kommune.name),
                      "fylke": (Fylke, Fylke.name)}[level]
     unit = session.scalar(select(model).where(column == key))
-    units = layout(session, found.id)
-    present = {"school": set(units.schools), "kommune": set(units.kommune_of.values()),
-               "fylke": set(units.fylke_of.values())}[level]
-    if unit is None or unit.id not in present:
+    if unit is None or not layout(session, found.id).has(level, unit.id):
         raise UnitNotFound(_("«%(key)s» is not a %(level)s of the round «%(name)s».",
                              key=key, level=level, name=found.name))
     return unit.id, unit.name
@@ -103,7 +100,7 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
             ns = hidden = None
         else:
             counts = decode_counts(codebook, row)
-            ns = item_ns(codebook, counts, row.group_respondents)[k]
+            ns = row_ns(codebook, row)[k]
             hidden = np.frombuffer(row.hidden, dtype=np.uint8).reshape(len(row.groups), codebook.width + 1)[k]
         respondents[group] = None if ns is None or hidden[0] else int(ns[0])
         for j, item in enumerate(codebook.items):

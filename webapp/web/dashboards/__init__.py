@@ -76,7 +76,7 @@ def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str,
 def _panels(round_id: int, level: str, unit_id: int):
     found = db.session.get(Round, round_id) or abort(404)
     units = layout(db.session, found.id)
-    if level != "round" and not _exists(units, level, unit_id):
+    if not units.has(level, unit_id):
         abort(404)
     if not access.may_see(db.session, current_user, units, level, unit_id):
         abort(403)
@@ -109,7 +109,7 @@ def _history(found: Round, level: str, unit_id: int, current: results.UnitFigure
         if other.id == found.id:  # this round's figures are already read
             history.append((other.name, current))
             continue
-        if level != "round" and not _exists(layout(db.session, other.id), level, unit_id):
+        if not layout(db.session, other.id).has(level, unit_id):
             continue
         figures = results.unit_figures(db.session, other, level, unit_id, current.unit_name)
         if figures.respondents.get("all") is not None:
@@ -125,15 +125,10 @@ def _free_texts(found: Round, level: str, unit_id: int, unit, units) -> list[str
     shown = unit.respondents.get("all")
     if current_user.role != "admin" or shown is None or shown < max(FREE_TEXT_MINIMUM, found.privacy_threshold):
         return None
-    schools = [s for s in units.schools if level == "round" or _in_unit(units, s, level, unit_id)]
+    schools = [s for s in units.schools if units.holds(level, unit_id, s)]
     texts = db.session.scalars(select(Answer.value).join(StoredResponse, StoredResponse.id == Answer.response_id).where(
         StoredResponse.round_id == found.id, StoredResponse.school_id.in_(schools), Answer.item_key == "fritekst"))
     return sorted(texts)  # alphabetical: no order that could hint at who wrote what
-
-
-def _exists(units, level: str, unit_id: int) -> bool:
-    return unit_id in {"school": set(units.schools), "kommune": set(units.kommune_of.values()),
-                       "fylke": set(units.fylke_of.values())}[level]
 
 
 def _render(round_id: int, level: str, unit_id: int):
@@ -147,17 +142,10 @@ def _render(round_id: int, level: str, unit_id: int):
 
 def _response_rate(found: Round, level: str, unit_id: int, units) -> dict:
     rows = round_status(db.session, found)
-    mine = [r for r in rows if level == "round" or _in_unit(units, r.school_id, level, unit_id)]
+    mine = [r for r in rows if units.holds(level, unit_id, r.school_id)]
     invited, answered = sum(r.invitations for r in mine), sum(r.responses for r in mine)
     return {"invited": invited, "answered": answered,
             "rate": round(100 * answered / invited) if invited else None, "schools": mine}
-
-
-def _in_unit(units, school_id: int, level: str, unit_id: int) -> bool:
-    if level == "school":
-        return school_id == unit_id
-    kommune = units.kommune_of[school_id]
-    return kommune == unit_id if level == "kommune" else units.fylke_of[kommune] == unit_id
 
 
 def _children(found: Round, level: str, unit_id: int, units) -> list[tuple[str, str]]:
