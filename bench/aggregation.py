@@ -32,7 +32,6 @@ import numpy as np
 import psycopg
 
 from bench.common import (
-    BENCH_DB,
     BENCH_DSN,
     DATABASE_URL,
     HOST,
@@ -40,16 +39,13 @@ from bench.common import (
     Section,
     Stats,
     cpu_snapshot,
-    cpu_usage,
-    free_port,
-    migrate,
+    fresh_database,
     ms,
     percentile,
-    recreate_database,
     server_facts,
     table,
-    wait_for_http,
 )
+from tests.processes import free_port, wait_for_http
 
 SURVEY = "kompetanse-og-anerkjennelse"
 ROUND = "Benchmark aggregation"
@@ -465,12 +461,7 @@ def measure_dashboards(fixture: Fixture, config: Config, school_id: int) -> tupl
 def run() -> Section:
     config = Config()
     began = time.monotonic()
-    quiet = cpu_snapshot()
-    time.sleep(2)
-    background = cpu_usage(quiet, cpu_snapshot(), lambda *process: None)["other"]
-    print(f"aggregation: other processes use {background:.2f} cores; setting up {BENCH_DB} …", flush=True)
-    recreate_database()
-    migrate()
+    background = fresh_database("aggregation")
     facts = server_facts()
     fixture = Fixture()
     others: list[float] = []  # cores used by other processes, per measured phase

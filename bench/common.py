@@ -1,19 +1,18 @@
-"""Shared helpers of the benchmarks: the bench database, child processes, statistics, markdown."""
+"""Shared helpers of the benchmarks: the bench database, statistics, markdown (child processes are
+the tests' own, tests/processes.py)."""
 from __future__ import annotations
 
 import os
 import platform
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+
+from tests import processes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -45,9 +44,19 @@ def recreate_database() -> None:
 
 def app_env(**extra: str) -> dict[str, str]:
     """Environment of a child process of the product, pointed at the bench database."""
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update({"DATABASE_URL": DATABASE_URL, "SECRET_KEY": SECRET_KEY, "PYTHONUNBUFFERED": "1", **extra})
-    return env
+    return processes.app_env(DATABASE_URL, SECRET_KEY=SECRET_KEY, **extra)
+
+
+def fresh_database(label: str) -> float:
+    """Measure what other processes use for two seconds, then drop, recreate and migrate the bench
+    database; return the other processes' cores (reported with the figures)."""
+    quiet = cpu_snapshot()
+    time.sleep(2)
+    background = cpu_usage(quiet, cpu_snapshot(), lambda *process: None)["other"]
+    print(f"{label}: other processes use {background:.2f} cores; setting up {BENCH_DB} …", flush=True)
+    recreate_database()
+    migrate()
+    return background
 
 
 def migrate() -> None:
@@ -63,81 +72,6 @@ def server_facts() -> dict[str, str]:
         return {name: conn.execute(f"SHOW {name}").fetchone()[0]
                 for name in ("server_version", "synchronous_commit", "fsync", "shared_buffers",
                              "max_connections")}
-
-
-# --- child processes ----------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGTERM if the benchmark dies without cleaning up (Linux only)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-class Service:
-    """A child process in a session of its own, output kept in a log file; stop() ends it and its children."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str]):
-        self.name, self.argv, self.env = name, argv, env
-        fd, path = tempfile.mkstemp(prefix=f"laget-bench-{name}-", suffix=".log")
-        os.close(fd)
-        self.log = Path(path)
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> Service:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(self.argv, env=self.env, cwd=PROJECT_ROOT, stdout=out,
-                                            stderr=subprocess.STDOUT, start_new_session=True,
-                                            preexec_fn=_die_with_parent)  # noqa: PLW1509 (no threads yet)
-        return self
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def stop(self) -> None:
-        """SIGTERM the process (gunicorn stops its workers), then SIGKILL its process group if needed."""
-        if self.process is None:
-            return
-        pid = self.process.pid
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        try:  # the group has the id of the process we started; catches orphaned workers
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.process = None
-
-
-def wait_for_http(url: str, service: Service, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not service.alive():
-            raise RuntimeError(f"{service.name} exited:\n{service.output()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{service.name} did not answer {url} within {timeout:.0f} s:\n{service.output()[-3000:]}")
 
 
 # --- statistics and markdown --------------------------------------------------------------------

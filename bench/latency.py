@@ -2,9 +2,10 @@
 
 Setup: drop, recreate and migrate `laget_bench`; the three schools of bench.submission, one open round
 and an administrator. Started here and stopped at the end, also on failure: a redis-server of our own
-on a free port, `dramatiq workers.main --processes 1 --threads 2` (REDIS_URL and dramatiq_worker_timeout
-set as in compose.yaml; it also runs the outbox relay) and gunicorn (no REDIS_URL: the web only writes the outbox). Respondents answer one at a time
-through the real pages (bench.loadgen). After each summary POST the benchmark polls the database every
+on a free port (tests.processes.RedisServer), `dramatiq workers.main --processes 1 --threads 2` (REDIS_URL
+and dramatiq_worker_timeout set as in compose.yaml; it also runs the outbox relay) and gunicorn (no
+REDIS_URL: the web only writes the outbox). Respondents answer one at a time through the real pages
+(bench.loadgen). After each summary POST the benchmark polls the database every
 POLL seconds until the school's live aggregate counts the new response; when the school's count is a
 multiple of the privacy threshold (when the publication rule lets the figures move), it also polls
 the school dashboard, as the administrator, until its «responses in the figures» shows the new count.
@@ -21,9 +22,7 @@ import http.client
 import os
 import random
 import shutil
-import socket
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,26 +31,19 @@ import psycopg
 
 from bench.aggregation import ADMIN_EMAIL, ADMIN_PASSWORD, kpi_respondents, login, other_cores
 from bench.common import (
-    BENCH_DB,
     BENCH_DSN,
-    BIN,
     DATABASE_URL,
     HOST,
     SECRET_KEY,
     Section,
-    Service,
-    app_env,
     cpu_snapshot,
-    cpu_usage,
-    free_port,
-    migrate,
+    fresh_database,
     ms,
     percentile,
-    recreate_database,
     table,
-    wait_for_http,
 )
 from bench.submission import ORG_CSV, SCHOOLS, SURVEY, THREADS, WORKERS, gunicorn
+from tests.processes import RedisServer, Service, dramatiq_worker, free_port, wait_for_http
 from workers import IDLE_POLL_MS
 
 ROUND = "Benchmark latency"
@@ -129,12 +121,6 @@ class Fixture:
 
 # --- processes ----------------------------------------------------------------------------------
 
-def redis_server(port: int, directory: str) -> Service:
-    argv = [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", HOST, "--save", "",
-            "--appendonly", "no", "--dir", directory]
-    return Service("redis", argv, dict(os.environ))
-
-
 def redis_version() -> str:
     try:
         done = subprocess.run([shutil.which("redis-server") or "redis-server", "--version"], capture_output=True,
@@ -143,27 +129,6 @@ def redis_version() -> str:
         return "version unknown"
     words = done.stdout.split()
     return next((w for w in words if w.startswith("v=")), "version unknown").replace("v=", "v")
-
-
-def wait_for_redis(port: int, service: Service, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not service.alive():
-            raise RuntimeError(f"redis-server exited:\n{service.output()[-2000:]}")
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                if sock.recv(16).startswith(b"+PONG"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"redis-server did not answer on port {port} within {timeout:.0f} s")
-
-
-def dramatiq_worker(redis_url: str) -> Service:
-    argv = [str(BIN / "dramatiq"), "workers.main", "--processes", "1", "--threads", "2"]
-    return Service("dramatiq", argv, app_env(REDIS_URL=redis_url, dramatiq_worker_timeout=str(IDLE_POLL_MS)))
 
 
 def wait_for_log(service: Service, text: str, timeout: float = 60.0) -> None:
@@ -224,32 +189,24 @@ def run() -> Section:
 
     config = Config()
     began = time.monotonic()
-    quiet = cpu_snapshot()
-    time.sleep(2)
-    background = cpu_usage(quiet, cpu_snapshot(), lambda *process: None)["other"]
-    print(f"latency: other processes use {background:.2f} cores; setting up {BENCH_DB} …", flush=True)
-    recreate_database()
-    migrate()
+    background = fresh_database("latency")
     per_school = -(-config.responses // len(SCHOOLS))
     fixture = Fixture(per_school + 10)  # room for the warm-up (threshold per school, 5 by default)
     warmup = fixture.threshold * len(SCHOOLS)
     order = [SCHOOLS[n % len(SCHOOLS)] for n in range(warmup + config.responses)]
-    redis_dir = tempfile.mkdtemp(prefix="laget-bench-redis-")
-    redis_port, web_port = free_port(), free_port()
-    redis = redis_server(redis_port, redis_dir)
-    worker = dramatiq_worker(f"redis://{HOST}:{redis_port}/0")
+    redis, web_port = RedisServer(), free_port()
+    worker = dramatiq_worker(DATABASE_URL, redis.url)
     web = gunicorn(web_port)
     samples: list[Sample] = []
     errors: list[str] = []
     cut = False
     try:
         redis.start()
-        wait_for_redis(redis_port, redis)
         worker.start()
         web.start()
         wait_for_log(worker, "Worker process is ready for action.")
         wait_for_http(f"http://{HOST}:{web_port}/healthz", web)
-        print(f"latency: redis on {redis_port}, dramatiq worker and gunicorn on {web_port}; "
+        print(f"latency: redis on {redis.port}, dramatiq worker and gunicorn on {web_port}; "
               f"{warmup} warm-up and {config.responses} measured responses", flush=True)
         admin = Browser(web_port)
         login(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
@@ -297,7 +254,7 @@ def run() -> Section:
         worker.stop()
         redis.stop()
         fixture.close()
-        shutil.rmtree(redis_dir, ignore_errors=True)
+        shutil.rmtree(redis.dir, ignore_errors=True)
     measured = [s for s in samples if not s.warmup]
     print(f"latency: {len(measured)} measured responses, live p95 "
           f"{_p(sorted(s.live for s in measured if s.live is not None), 95)}, {len(errors)} errors", flush=True)

@@ -22,26 +22,20 @@ import psycopg
 
 from bench import phases
 from bench.common import (
-    BENCH_DB,
     BENCH_DSN,
     BIN,
     DATABASE_URL,
     HOST,
     SECRET_KEY,
     Section,
-    Service,
     Stats,
     app_env,
-    cpu_snapshot,
-    cpu_usage,
-    free_port,
-    migrate,
+    fresh_database,
     ms,
-    recreate_database,
     server_facts,
     table,
-    wait_for_http,
 )
+from tests.processes import Service, free_port, wait_for_http
 
 SURVEY = "kompetanse-og-anerkjennelse"
 ROUND = "Benchmark"
@@ -183,12 +177,7 @@ def run() -> Section:
     config = Config()
     ctx = multiprocessing.get_context("spawn")
     began = time.monotonic()
-    quiet = cpu_snapshot()
-    time.sleep(2)
-    background = cpu_usage(quiet, cpu_snapshot(), lambda *process: None)["other"]
-    print(f"submission: other processes use {background:.2f} cores; setting up {BENCH_DB} …", flush=True)
-    recreate_database()
-    migrate()
+    background = fresh_database("submission")
     with psycopg.connect(BENCH_DSN, autocommit=True) as conn:
         conn.execute("CREATE TABLE bench_baseline (id serial PRIMARY KEY, payload text NOT NULL)")
     facts = server_facts()

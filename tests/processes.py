@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -81,18 +82,32 @@ def app_env(database_url: str, redis_url: str | None = None, **extra: str) -> di
     return env
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM if our process dies without cleaning up (Linux only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Service:
-    """A child process with its output kept in a log file, stopped on exit."""
+    """A child process in a session of its own, output kept in a log file; stop() ends it and its
+    children. Shared by the tests and the benchmarks (bench/)."""
 
     def __init__(self, name: str, argv: list[str], env: dict[str, str]):
         self.name, self.argv, self.env = name, argv, env
-        self.log = Path(tempfile.mkstemp(prefix=f"laget-{name}-", suffix=".log")[1])
+        fd, path = tempfile.mkstemp(prefix=f"laget-{name}-", suffix=".log")
+        os.close(fd)
+        self.log = Path(path)
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Service":
+    def start(self) -> Service:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(self.argv, env=self.env, cwd=PROJECT_ROOT, stdout=out,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+                                            stderr=subprocess.STDOUT, start_new_session=True,
+                                            preexec_fn=_die_with_parent)  # noqa: PLW1509 (no threads yet)
         return self
 
     def output(self) -> str:
@@ -102,13 +117,19 @@ class Service:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
-        if self.alive():
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """SIGTERM the process (gunicorn stops its workers), then SIGKILL its process group if needed."""
+        if not self.alive():
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        try:  # the group has the id of the process we started; catches orphaned workers
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def wait_for_http(url: str, service: Service, timeout: float = 30.0) -> None:
