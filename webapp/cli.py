@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from webapp.config import ConfigError, Settings, default_instance_path
+from webapp.domain.breakdowns import GROUPINGS
 from webapp.extensions import db
 from webapp.services import rounds as round_service
 from webapp.services import surveys
@@ -170,8 +171,8 @@ def close_round_command(name: str) -> None:
     with _round_errors():
         found = round_service.set_status(db.session, name, "closed")
         db.session.commit()
-    # A closed round shows everything: rebuild from the answers (messages may still be queued) and
-    # publish every unit, whatever it has gained since its last figures.
+    # A closed round shows all it safely can: rebuild from the answers (messages may still be queued)
+    # and publish the final figures (services/publication.py).
     try:
         result = aggregates.rebuild(db.session, found)
         db.session.commit()
@@ -180,7 +181,7 @@ def close_round_command(name: str) -> None:
         click.echo(f"Round «{name}» is closed, but its final figures could not be published; "
                    f"run `laget rebuild --round \"{name}\"` to publish them.", err=True)
         raise
-    click.echo(f"Round «{name}» is closed; final figures published for {result.published_units} unit(s) "
+    click.echo(f"Round «{name}» is closed; final figures published ({result.published_rows} row(s) changed) "
                f"from {result.responses} responses.")
 
 
@@ -193,16 +194,22 @@ def round_status_command(name: str, fmt: str) -> None:
     with _round_errors():
         found = round_service.get_round(db.session, name)
     rows = round_service.round_status(db.session, found)
+    k = found.privacy_threshold
+
+    def shown(r) -> bool:  # below the threshold a live count says only "under k" (docs/privacy.md)
+        return r.responses >= k
     if fmt == "json":
-        click.echo(json.dumps({"round": found.name, "status": found.status, "schools": [
+        click.echo(json.dumps({"round": found.name, "status": found.status, "threshold": k, "schools": [
             {"school_code": r.code, "school_name": r.name, "kommune": r.kommune, "invitations": r.invitations,
-             "responses": r.responses, "response_rate": r.response_rate} for r in rows]}, ensure_ascii=False,
+             "responses": r.responses if shown(r) else None, "under_threshold": not shown(r),
+             "response_rate": r.response_rate if shown(r) else None} for r in rows]}, ensure_ascii=False,
             indent=2))
         return
     click.echo(f"{'school':<12} {'name':<36} {'invited':>8} {'answered':>9} {'rate':>7}")
     for r in rows:
-        rate = f"{r.response_rate:.1f} %" if r.response_rate is not None else "–"
-        click.echo(f"{r.code:<12} {r.name[:36]:<36} {r.invitations:>8} {r.responses:>9} {rate:>7}")
+        rate = f"{r.response_rate:.1f} %" if r.response_rate is not None and shown(r) else "–"
+        answered = str(r.responses) if shown(r) else f"<{k}"
+        click.echo(f"{r.code:<12} {r.name[:36]:<36} {r.invitations:>8} {answered:>9} {rate:>7}")
 
 
 @cli.command("rebuild")
@@ -220,7 +227,7 @@ def rebuild_command(round_name: str) -> None:
     result = aggregates.rebuild(db.session, found)
     db.session.commit()
     click.echo(f"Rebuilt «{found.name}»: {result.responses} responses, {result.rows} aggregate rows, "
-               f"{result.published_units} unit(s) published, in {time.perf_counter() - started:.2f} s.")
+               f"{result.published_rows} published row(s) changed, in {time.perf_counter() - started:.2f} s.")
 
 
 @cli.command("import-responses")
@@ -242,7 +249,7 @@ def import_responses_command(round_name: str, csv_file: Path) -> None:
 @click.option("--school", help="School code.")
 @click.option("--kommune", help="Kommune name.")
 @click.option("--fylke", help="Fylke name.")
-@click.option("--by", "grouping", type=click.Choice(["all", "yrkesgruppe", "skoleslag", "ufaglaert", "b_trinn"]),
+@click.option("--by", "grouping", type=click.Choice(list(GROUPINGS)),
               default="all", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @with_appcontext

@@ -3,7 +3,7 @@ import dramatiq
 
 from webapp.extensions import db
 from webapp.models import Round
-from webapp.services import aggregates
+from webapp.services import aggregates, publication
 from webapp.services.stats import recompute_school_count
 from workers.broker import broker  # noqa: F401  (the broker must exist before actors)
 
@@ -13,26 +13,25 @@ AGGREGATION = "aggregation"
 @dramatiq.actor(queue_name=AGGREGATION, max_retries=10, time_limit=60_000, min_backoff=500)
 def aggregate_school(round_id: int, school_id: int) -> None:
     """Recompute a school's count and live figures and re-sum the levels above it (safe to repeat);
-    when that makes a publication due, ask for one."""
+    when the school has a block of answers to release, ask for a publication."""
     recompute_school_count(db.session, round_id, school_id)
     found = db.session.get(Round, round_id)
-    due = aggregates.refresh_school(db.session, found, school_id) if found is not None else []
+    due = aggregates.refresh_school(db.session, found, school_id) if found is not None else False
     db.session.commit()
     if due:
         # Not through the outbox: if this send fails the message is retried and sends again, and a
-        # lost one is made up by the next due publication in the round, the daily rule or the
-        # scheduled reconciliation.
+        # lost one is made up by the next publication in the round or the scheduled reconciliation.
         publish_round.send(round_id)
 
 
 @dramatiq.actor(queue_name=AGGREGATION, max_retries=10, time_limit=120_000, min_backoff=500)
 def publish_round(round_id: int) -> None:
-    """Publish every unit of the round whose figures may be shown anew and decide the round's
-    suppression (safe to repeat). Round-wide, so a burst of answers costs one such decision: the
-    first message publishes every unit then due, the ones queued behind it find nothing to do."""
+    """Release every block of answers then due in the round (or, for a closed round, bring its final
+    figures up to date); safe to repeat. Round-wide, so a burst of answers costs one publication: the
+    first message releases everything due, the ones queued behind it find nothing to do."""
     found = db.session.get(Round, round_id)
     if found is not None:
-        aggregates.publish(db.session, found)
+        publication.publish(db.session, found)
     db.session.commit()
 
 

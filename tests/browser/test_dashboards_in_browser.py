@@ -12,7 +12,7 @@ from webapp.domain.simulate import simulate_answers
 from webapp.extensions import db
 from webapp.models import Kommune, School
 from webapp.services import aggregates, answering
-from webapp.services.rounds import get_round
+from webapp.services.rounds import get_round, set_status
 from webapp.services.users import create_user
 
 PASSWORD = "correct horse battery"
@@ -20,7 +20,8 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture()
 def results(app, open_round, invite):
-    """12, 8 and 6 responses at S1, S2 (Fjordvik) and S3 (Elvdal), rebuilt and published; three accounts."""
+    """12, 8 and 6 responses at S1, S2 (Fjordvik) and S3 (Elvdal); the round closed, its final figures
+    published; three accounts."""
     rng = random.Random(21)
     for code, count in {"S1": 12, "S2": 8, "S3": 6}.items():
         for token in invite(code, count):
@@ -31,6 +32,7 @@ def results(app, open_round, invite):
                 db.session.commit()
     with app.app_context():
         found = get_round(db.session, open_round)
+        set_status(db.session, open_round, "closed")
         aggregates.rebuild(db.session, found)
         ids = {s.code: s.id for s in db.session.scalars(select(School))}
         fjordvik = db.session.scalar(select(Kommune.id).filter_by(name="Fjordvik"))

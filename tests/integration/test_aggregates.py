@@ -10,18 +10,19 @@ from sqlalchemy import select
 from webapp.domain.simulate import simulate_answers
 from webapp.extensions import db
 from webapp.models import Aggregate, Response, School
-from webapp.services import aggregates, answering
+from webapp.services import aggregates, answering, publication
 from webapp.services.rounds import get_round
 
 
-def store_many(app, invite, per_school: dict[str, int], seed: int = 1) -> None:
+def store_many(app, invite, per_school: dict[str, int], seed: int = 1, **fixed) -> None:
     rng = random.Random(seed)
     for code, count in per_school.items():
         for token in invite(code, count):
             with app.app_context():
                 link = answering.open_link(db.session, token)
+                answers = {**simulate_answers(link.questionnaire, rng), **fixed}
                 answering.store_response(db.session, link.questionnaire, link.round.id,
-                                         link.invitation.school_id, simulate_answers(link.questionnaire, rng))
+                                         link.invitation.school_id, answers)
                 db.session.commit()
 
 
@@ -30,7 +31,7 @@ def refresh_as_the_worker_does(found, school_id: int, at=None) -> None:
     due = aggregates.refresh_school(db.session, found, school_id, at=at)
     db.session.commit()
     if due:
-        aggregates.publish(db.session, found, at=at)
+        publication.publish(db.session, found, at=at)
         db.session.commit()
 
 
@@ -95,15 +96,16 @@ def test_refreshes_in_any_order_with_duplicates_equal_a_rebuild(app, open_round,
         assert incremental[("round", 0, "all")][0] == len(arrivals)
 
 
-def test_export_suppresses_small_groups_and_their_complements(app, open_round, invite, settings, monkeypatch):
+def test_export_shows_released_blocks_then_the_final_figures(app, open_round, invite, settings, monkeypatch):
     import json
 
     from click.testing import CliRunner
 
     from webapp.cli import cli
 
-    # Given 9 responses at S1 and 3 at S2 (same kommune) and a rebuild
-    store_many(app, invite, {"S1": 9, "S2": 3}, seed=4)
+    # Given 6 school assistants and 3 child and youth workers at S1, 3 answers at S2 (same kommune)
+    store_many(app, invite, {"S1": 6}, seed=4, b_rolle="skoleassistent")
+    store_many(app, invite, {"S1": 3, "S2": 3}, seed=5, b_rolle="bua")
     with app.app_context():
         aggregates.rebuild(db.session, get_round(db.session, open_round))
         db.session.commit()
@@ -116,29 +118,40 @@ def test_export_suppresses_small_groups_and_their_complements(app, open_round, i
         assert result.exit_code == 0, result.output
         return result.output
 
-    # Then S2 (3 respondents) shows no numbers at all, and S1 is hidden with it: kommune − S1 = S2
+    # Then while the round is open only the assistants' block is out: S1 and Fjordvik show 6, S2 nothing
     small = json.loads(export("--school", "S2"))
-    assert small["respondents"]["all"] is None
+    assert small["respondents"]["all"] is None and not small["final"]
     assert all(entry == {"item": entry["item"], "group": "all", "suppressed": True} for entry in small["items"])
-    big = json.loads(export("--school", "S1"))
-    assert big["respondents"]["all"] is None
+    assert json.loads(export("--school", "S1"))["respondents"]["all"] == 6
+    assert json.loads(export("--kommune", "Fjordvik"))["respondents"]["all"] == 6
+    by_group = json.loads(export("--school", "S1", "--by", "yrkesgruppe"))
+    assert by_group["respondents"]["assistent"] == 6 and by_group["respondents"]["bua"] is None
+
+    # When the round closes
+    runner.invoke(cli, ["round", "close", open_round], catch_exceptions=False)
+    # Then Fjordvik shows all 12 (the 6 added cannot be split between its schools), while S1 keeps its
+    # 6 from before the close — its 3 new answers would be read off — and S2 still shows nothing
     kommune = json.loads(export("--kommune", "Fjordvik"))
+    assert kommune["final"] and kommune["respondents"]["all"] == 12 and kommune["held_respondents"] == {}
     utnytte = next(e for e in kommune["items"] if e["item"] == "utnytte")
-    assert kommune["respondents"]["all"] == 12 and utnytte["n"] <= 12
     assert abs(sum(utnytte["percent"].values()) - 100) < 0.6 and sum(utnytte["counts"].values()) == utnytte["n"]
+    school = json.loads(export("--school", "S1"))
+    assert school["respondents"]["all"] == 6 and school["held_respondents"] == {"all": True}
+    assert all(e.get("held") for e in school["items"] if not e.get("suppressed"))
+    assert json.loads(export("--school", "S2"))["respondents"]["all"] is None
     # and a CSV line per option, none with numbers for a suppressed group
     lines = export("--kommune", "Fjordvik", "--by", "yrkesgruppe", "--format", "csv").splitlines()
-    assert lines[0] == "round,level,unit,by,item,group,n,option,count,percent,suppressed"
-    assert all(line.endswith(",,,,,true") for line in lines if line.endswith("true"))
+    assert lines[0] == "round,level,unit,by,item,group,n,option,count,percent,suppressed,held"
+    assert all(line.endswith(",,,,,true,false") for line in lines if ",true," in line)
 
 
-def test_one_new_answer_cannot_be_read_off_by_comparing_two_page_views(app, open_round, invite):
+def test_one_new_answer_never_moves_a_figure(app, open_round, invite):
     from datetime import timedelta
 
     from webapp.services.results import unit_figures
     from webapp.services.rounds import now
 
-    store_many(app, invite, {"S1": 8}, seed=2)
+    store_many(app, invite, {"S1": 8}, seed=2, b_rolle="skoleassistent")
     with app.app_context():
         found = get_round(db.session, open_round)
         school = db.session.scalar(select(School).filter_by(code="S1"))
@@ -150,26 +163,24 @@ def test_one_new_answer_cannot_be_read_off_by_comparing_two_page_views(app, open
         assert shown() == 8
 
     # When one more person answers and the worker refreshes the school, Then the page still shows 8
-    store_many(app, invite, {"S1": 1}, seed=3)
+    store_many(app, invite, {"S1": 1}, seed=3, b_rolle="miljoarbeider")
     with app.app_context():
         found = get_round(db.session, open_round)
         refresh_as_the_worker_does(found, school.id)
         assert shown() == 8
-    # … and only when 5 have come in since the last figures does it move (to 13)
-    store_many(app, invite, {"S1": 4}, seed=4)
+    # … and only when 5 in the same group have come in since does it move (to 13)
+    store_many(app, invite, {"S1": 4}, seed=4, b_rolle="skoleassistent")
     with app.app_context():
         found = get_round(db.session, open_round)
         refresh_as_the_worker_does(found, school.id)
         assert shown() == 13
-    # … or when a day has passed (here: one more answer, a day later)
-    store_many(app, invite, {"S1": 1}, seed=5)
+    # … and a day passing changes nothing
+    store_many(app, invite, {"S1": 1}, seed=5, b_rolle="skoleassistent")
     with app.app_context():
         found = get_round(db.session, open_round)
-        refresh_as_the_worker_does(found, school.id, at=now() + timedelta(hours=23))
-        assert shown() == 13
         refresh_as_the_worker_does(found, school.id, at=now() + timedelta(days=1, minutes=1))
         db.session.commit()
-        assert shown() == 14
+        assert shown() == 13
 
 
 def test_reconciliation_finds_and_repairs_figures_that_missed_an_update(app, open_round, invite, caplog):
@@ -195,34 +206,6 @@ def test_reconciliation_finds_and_repairs_figures_that_missed_an_update(app, ope
         assert "incremental figures equal a rebuild" in caplog.text
 
 
-def test_rows_published_before_item_n_existed_get_the_same_masks(app, open_round, invite):
-    """An upgraded database has published rows without item_n: suppression works it out from the
-    counts, stores it, and decides exactly the masks it decides from item_n."""
-    store_many(app, invite, {"S1": 7, "S2": 3, "S3": 2}, seed=4)
-    with app.app_context():
-        found = get_round(db.session, open_round)
-        aggregates.rebuild(db.session, found)
-        db.session.commit()
-        table = Aggregate.__table__
-        published = table.c.kind == "published"
-
-        def stored(column) -> dict:
-            return {(r.level, r.unit_id, r.grouping): r[3] for r in db.session.execute(
-                select(table.c.level, table.c.unit_id, table.c.grouping, column).where(published))}
-
-        masks, ns = stored(table.c.hidden), stored(table.c.item_n)
-        small = [g for _n, groups, _c in snapshot("published").values() for g in groups if 0 < g < 5]
-        assert small  # something to hide
-        assert any(1 in mask for mask in masks.values())
-        db.session.execute(table.update().where(published).values(item_n=None, hidden=None))
-        db.session.commit()
-
-        aggregates.apply_suppression(db.session, get_round(db.session, open_round))
-        db.session.commit()
-        assert stored(table.c.hidden) == masks
-        assert stored(table.c.item_n) == ns
-
-
 def test_the_round_lock_is_taken_before_anything_is_read(app, open_round):
     """Two publications (worker threads) must not both find a unit due from the same old figures: the
     round's lock is held from the start of the transaction, so another writer waits for it."""
@@ -231,7 +214,7 @@ def test_the_round_lock_is_taken_before_anything_is_read(app, open_round):
 
     with app.app_context():
         found = get_round(db.session, open_round)
-        aggregates.lock_round(db.session, found)
+        publication.lock_round(db.session, found)
         other = db.engine.connect()  # another connection, as another worker thread has
         try:
             if db.engine.dialect.name == "postgresql":

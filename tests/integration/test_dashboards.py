@@ -17,6 +17,7 @@ PASSWORD = "correct horse battery"
 
 
 def fill(app, round_name: str, per_school: dict[str, int], seed: int, text: str | None = None) -> int:
+    """Answers at each school, then the round is closed: its final figures are published."""
     rng = random.Random(seed)
     with app.app_context():
         found = rounds.get_round(db.session, round_name)
@@ -27,6 +28,8 @@ def fill(app, round_name: str, per_school: dict[str, int], seed: int, text: str 
                 if text:
                     answers["fritekst"] = f"{text} {rng.randint(1, 999)}"
                 answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id, answers)
+        aggregates.rebuild(db.session, found)
+        rounds.set_status(db.session, round_name, "closed")
         aggregates.rebuild(db.session, found)
         db.session.commit()
         return found.id

@@ -7,7 +7,10 @@ import numpy as np
 
 from webapp.domain.questionnaire import Questionnaire
 
-GROUPINGS = ("all", "yrkesgruppe", "skoleslag", "ufaglaert", "b_trinn")
+# The breakdowns published besides the total. Only one: several breakdowns of the same people, next
+# to each other and to the grouping items' own distributions, give small groups away by their
+# cross-identities (docs/privacy.md); yrkesgruppe is the one the dashboards and NIFU 2023:15 use.
+GROUPINGS = ("all", "yrkesgruppe")
 
 
 def group_values(questionnaire: Questionnaire, grouping: str) -> tuple[str, ...]:

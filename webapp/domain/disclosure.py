@@ -1,7 +1,13 @@
-"""Which published cells to hide, decided once for a whole round so no output can give one away (pure).
+"""Which cells the final publication of a round holds back, decided for the whole round at once (pure).
+
+While a round is open, answers reach the figures in blocks of at least k (domain/release.py), so
+nothing needs hiding. When it closes, the last answers — fewer than k in most cells — would be read
+off by comparing a cell's final figure with the one shown before. So the close works on the
+*residual* table, what each cell gained since its last release: a cell whose residual holds 1 … k−1
+people keeps its earlier figure, and so does whatever would give such a cell away by subtraction.
 
 Cells are (unit, column) for every unit of the round — the round, its fylker, kommuner and schools —
-where column 0 is the unit's total and columns 1… the groups of one breakdown. Two kinds of equations
+where column 0 is the unit's total and columns 1… the groups of the breakdown. Two kinds of equations
 tie them together, and anyone holding the published numbers can use both:
 
 - a row: a unit's groups plus its people without a group (never shown) make the unit's total;
@@ -15,6 +21,15 @@ cells whose sum with the unknowns is below the threshold — gets its smallest v
 from __future__ import annotations
 
 import numpy as np
+
+
+def hold(residual: np.ndarray, parent: np.ndarray, threshold: int) -> np.ndarray:
+    """Cells (units × columns × (respondents, items…)) whose residual must not be shown: the
+    respondents first, then every item, where a group whose respondents are held holds every item."""
+    respondents = suppress(residual[:, :, :1], parent, threshold)
+    items = suppress(residual[:, :, 1:], parent, threshold,
+                     np.broadcast_to(respondents, residual[:, :, 1:].shape).copy())
+    return np.concatenate([respondents, items], axis=2)
 
 
 def suppress(n: np.ndarray, parent: np.ndarray, threshold: int, forced: np.ndarray | None = None) -> np.ndarray:
@@ -88,12 +103,16 @@ def _columns(n: np.ndarray, hidden: np.ndarray, threshold: int, incidence: "_Chi
     exposed = _exposed(parts_sum, hidden_sum, hidden_people, unknown, mask_2d, threshold)
     exposed &= has_children[:, None] & ((hidden_sum > 0) | mask_2d)
     exposed = exposed.reshape(units, columns, items)
+    shown_people = incidence.sum(((as_2d > 0) & ~mask_2d).astype(np.int64)).reshape(units, columns, items)
     for p in np.unique(parent[parent >= 0]):
         if not exposed[p].any():
             continue
+        # With no child left to hide, the parent itself must go (its value is the hidden children's sum).
+        lift = exposed[p] & (shown_people[p] == 0) & ~hidden[p]
+        hidden[p] |= lift
         children = np.where(parent == p)[0]
         chosen = np.zeros((children.size, columns, items), dtype=bool)
-        _hide_smallest(n[children], hidden[children], exposed[p][None], axis=0, out=chosen)
+        _hide_smallest(n[children], hidden[children], (exposed[p] & ~lift)[None], axis=0, out=chosen)
         hidden[children] |= chosen
 
 

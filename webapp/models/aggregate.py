@@ -24,17 +24,18 @@ class SchoolStats(db.Model):
 
 
 class Aggregate(db.Model):
-    """Counts of every item for one unit and one breakdown: `live` (always current) or `published`.
+    """Counts of every item for one unit and one breakdown: `live` (always current), `released` (a
+    school's answers let out so far, in blocks of at least k) or `published` (what readers see).
 
     `counts` holds int32 values, for each group in `groups` and each item of the codebook, the
     respondents who did not answer followed by one count per option. Pages read only `published`
-    rows, which are refreshed by the publication rule (see services/aggregates.py).
+    rows (services/publication.py).
     """
 
     __tablename__ = "aggregate"
     __table_args__ = (
         CheckConstraint("level IN ('school', 'kommune', 'fylke', 'round')", name="level"),
-        CheckConstraint("kind IN ('live', 'published')", name="kind"),
+        CheckConstraint("kind IN ('live', 'released', 'published')", name="kind"),
     )
 
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), primary_key=True)
@@ -46,8 +47,9 @@ class Aggregate(db.Model):
     groups: Mapped[list[Any]] = mapped_column(JSON)
     group_respondents: Mapped[list[Any]] = mapped_column(JSON)
     counts: Mapped[bytes] = mapped_column(LargeBinary)
-    # Published rows: which (group, item) cells are suppressed, one byte each, decided round-wide
-    # by webapp.domain.disclosure; the first of each group's bytes is the respondents cell.
+    # Published rows of a closed round: which (group, item) cells keep their figures from before the
+    # close (held), one byte each, decided round-wide by webapp.domain.disclosure; the first of each
+    # group's bytes is the respondents cell. Null while the round is open: nothing is held then.
     hidden: Mapped[bytes | None] = mapped_column(LargeBinary)
     # n of each group for the respondents and every item (int32, groups × (1 + items)), kept with the
     # counts so the round-wide suppression reads a few kB per row instead of every count; null on rows

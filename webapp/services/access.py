@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from webapp.domain.layout import Layout
 from webapp.models import User
-from webapp.services.aggregates import Layout
 
 
 def may_see(session: Session, user: User, units: Layout, level: str, unit_id: int) -> bool:

@@ -9,26 +9,33 @@ from webapp.services.results import UnitFigures
 
 
 def as_json(figures: UnitFigures, unit_key: str | None) -> dict[str, Any]:
-    """The export-aggregates JSON: one entry per item and group, numbers only where not suppressed."""
+    """The export-aggregates JSON: one entry per item and group, numbers only where not suppressed;
+    `"held": true` where a closed round shows a cell's figures from before the close."""
     entries = []
     for (item, group), figure in figures.figures.items():
         if figure.suppressed:
             entries.append({"item": item, "group": group, "suppressed": True})
         else:
-            entries.append({"item": item, "group": group, "n": figure.n, "counts": figure.counts,
-                            "percent": figure.percent()})
+            entry = {"item": item, "group": group, "n": figure.n, "counts": figure.counts,
+                     "percent": figure.percent()}
+            if figure.held:
+                entry["held"] = True
+            entries.append(entry)
     return {
         "round": figures.round_name,
         "unit": {"level": figures.level, "key": unit_key, "name": figures.unit_name},
         "by": figures.grouping,
         "threshold": figures.threshold,
         "published_at": figures.published_at.isoformat(timespec="seconds") if figures.published_at else None,
+        "final": figures.final,
         "respondents": figures.respondents,
+        "held_respondents": {group: True for group in sorted(figures.held_respondents)},
         "items": entries,
     }
 
 
-CSV_COLUMNS = ("round", "level", "unit", "by", "item", "group", "n", "option", "count", "percent", "suppressed")
+CSV_COLUMNS = ("round", "level", "unit", "by", "item", "group", "n", "option", "count", "percent", "suppressed",
+               "held")
 
 
 def as_csv(figures: UnitFigures) -> str:
@@ -39,9 +46,10 @@ def as_csv(figures: UnitFigures) -> str:
     head = (figures.round_name, figures.level, figures.unit_name, figures.grouping)
     for (item, group), figure in figures.figures.items():
         if figure.suppressed:
-            writer.writerow((*head, item, group, "", "", "", "", "true"))
+            writer.writerow((*head, item, group, "", "", "", "", "true", "false"))
             continue
         percent = figure.percent() or {}
+        held = "true" if figure.held else "false"
         for code, count in (figure.counts or {}).items():
-            writer.writerow((*head, item, group, figure.n, code, count, percent.get(code, ""), "false"))
+            writer.writerow((*head, item, group, figure.n, code, count, percent.get(code, ""), "false", held))
     return out.getvalue()

@@ -1,8 +1,9 @@
-"""Published figures for one unit and breakdown, with the round-wide suppression applied.
+"""Published figures for one unit and breakdown, as every output shows them.
 
 Pages, CSV exports, the JSON API and the CLI all get their numbers from `unit_figures`, which reads
-only published rows and the hidden cells decided for the whole round at publication
-(services/aggregates.apply_suppression), so the privacy rules hold everywhere by construction.
+only published rows (services/publication.py), so the privacy rules hold everywhere by construction.
+A cell with no released answers carries no numbers; a cell of a closed round marked *held* shows its
+figures from before the close, because its last few answers could otherwise be read off.
 """
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from webapp.domain import aggregation
 from webapp.domain.breakdowns import group_values
+from webapp.domain.slots import decode_counts, row_ns, slot_layout
 from webapp.models import Aggregate, Fylke, Kommune, Round, School
-from webapp.services.aggregates import codebook_of, decode_counts, item_offsets, layout, row_ns
+from webapp.services.aggregates import codebook_of
+from webapp.services.round_units import layout
 
 ALL = "all"
 
@@ -28,12 +31,14 @@ class UnitNotFound(LookupError):
 
 @dataclass(frozen=True)
 class Figure:
-    """One item in one group: n and counts per option code, or suppressed (no numbers at all)."""
+    """One item in one group: n and counts per option code, or suppressed (no numbers at all);
+    `held` when the numbers are from before the round closed."""
 
     item: str
     group: str
     n: int | None
     counts: dict[str, int] | None
+    held: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -63,6 +68,12 @@ class UnitFigures:
     figures: dict[tuple[str, str], Figure]
     published_at: datetime | None
     threshold: int
+    held_respondents: frozenset[str] = frozenset()  # groups whose respondents are from before the close
+    final: bool = False  # the round is closed: these are its final figures (some perhaps held)
+
+    @property
+    def any_held(self) -> bool:
+        return bool(self.held_respondents) or any(f.held for f in self.figures.values())
 
     def figure(self, item: str, group: str = ALL) -> Figure:
         return self.figures[(item, group)]
@@ -83,28 +94,34 @@ def find_unit(session: Session, found: Round, level: str, key: str | None) -> tu
 
 def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_name: str,
                  grouping: str = ALL) -> UnitFigures:
-    """Return the published figures of one unit by one breakdown; suppressed cells carry no numbers."""
+    """Return the published figures of one unit by one breakdown; a cell without released answers
+    carries no numbers."""
     questionnaire, codebook = codebook_of(session, found)
     rows = {r.grouping: r for r in session.scalars(select(Aggregate).where(
         Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.level == level,
         Aggregate.unit_id == unit_id, Aggregate.grouping.in_({ALL, grouping})))}
     values = list(group_values(questionnaire, grouping))
     shown = [ALL] + (values if grouping != ALL else [])
-    offsets = item_offsets(codebook)
+    offsets = slot_layout(codebook).missing
     figures: dict[tuple[str, str], Figure] = {}
     respondents: dict[str, int | None] = {}
+    held_respondents = set()
     for group in shown:
         row = rows.get(ALL if group == ALL else grouping)
         k = 0 if group == ALL else values.index(group)
-        if row is None or row.hidden is None:
-            ns = hidden = None
-        else:
-            counts = decode_counts(codebook, row)
-            ns = row_ns(codebook, row)[k]
-            hidden = np.frombuffer(row.hidden, dtype=np.uint8).reshape(len(row.groups), codebook.width + 1)[k]
-        respondents[group] = None if ns is None or hidden[0] else int(ns[0])
+        if row is None:
+            respondents[group] = None
+            figures.update({(item.key, group): Figure(item.key, group, None, None) for item in codebook.items})
+            continue
+        counts = decode_counts(codebook, row)
+        ns = row_ns(codebook, row)[k]
+        held = (np.frombuffer(row.hidden, dtype=np.uint8).reshape(len(row.groups), codebook.width + 1)[k]
+                if row.hidden is not None else np.zeros(codebook.width + 1, dtype=np.uint8))
+        respondents[group] = int(ns[0]) or None
+        if held[0] and ns[0]:
+            held_respondents.add(group)
         for j, item in enumerate(codebook.items):
-            if ns is None or hidden[j + 1]:
+            if not ns[j + 1]:  # nothing released (or nobody answered): no numbers
                 figures[(item.key, group)] = Figure(item.key, group, None, None)
                 continue
             codes = aggregation.option_codes(item)
@@ -112,7 +129,8 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
             for option in item.options:
                 if option.na and item.type != "integer":
                     by_code.pop(option.code, None)
-            figures[(item.key, group)] = Figure(item.key, group, int(ns[j + 1]), by_code)
+            figures[(item.key, group)] = Figure(item.key, group, int(ns[j + 1]), by_code, bool(held[j + 1]))
     published_at = rows[ALL].computed_at if ALL in rows else None
     return UnitFigures(found.id, found.name, level, unit_id, unit_name, grouping, tuple(shown), respondents,
-                       figures, published_at, found.privacy_threshold)
+                       figures, published_at, found.privacy_threshold, frozenset(held_respondents),
+                       found.status == "closed")

@@ -142,3 +142,11 @@ def round_status(session: Session, target: Round) -> list[SchoolStatus]:
         counted_responses=stats[school.id].responses if school.id in stats else None,
         refreshed_at=stats[school.id].refreshed_at if school.id in stats else None,
     ) for school, kommune_name in rows]
+
+
+def invitation_count(session: Session, target: Round, school_ids: list[int]) -> int:
+    """How many personal links were made for these schools of the round."""
+    if not school_ids:
+        return 0
+    return session.scalar(select(func.count()).select_from(Invitation).where(
+        Invitation.round_id == target.id, Invitation.school_id.in_(school_ids))) or 0

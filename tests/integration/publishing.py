@@ -1,0 +1,176 @@
+"""A scripted round for the privacy tests: answers arrive school by school, the worker's steps run as
+the actors run them, and everything a reader can see is kept after every step.
+
+A reader here is anyone with a role: they keep every page, download and API answer, so a snapshot is
+every published number of every unit at every level, by every breakdown the product offers, read
+through the export path that pages, downloads, the API and the CLI share.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from webapp.domain.breakdowns import GROUPINGS
+from webapp.domain.simulate import simulate_answers
+from webapp.extensions import db
+from webapp.models import Kommune, Round, School
+from webapp.services import aggregates, exports, org, publication, results, rounds
+from webapp.services.answering import store_response
+from webapp.services.surveys import questionnaire_of
+
+# (level, unit id, grouping, group, item) → n, or None when the cell carries no number
+Snapshot = dict[tuple[str, int, str, str, str], int | None]
+RESPONDENTS = "_respondents"
+
+
+@dataclass
+class ScriptedRound:
+    """An open round of the default questionnaire over the organisation in `org_csv`."""
+
+    app: Any
+    settings: Any
+    org_csv: str
+    name: str = "Revisjon"
+    seed: int = 7
+    threshold: int = 5
+    snapshots: list[tuple[str, Snapshot]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        with self.app.app_context():
+            org.import_org(db.session, self.org_csv)
+            found = rounds.create_round(db.session, self.settings.surveys_dir, "kompetanse-og-anerkjennelse",
+                                        self.name, privacy_threshold=self.threshold)
+            rounds.set_status(db.session, self.name, "open")
+            db.session.commit()
+            self.round_id = found.id
+            self.school_ids = {s.code: s.id for s in db.session.scalars(select(School))}
+            self.kommune_ids = {k.name: k.id for k in db.session.scalars(select(Kommune))}
+            self.units = aggregates.layout(db.session, found.id)
+
+    def _round(self) -> Round:
+        return db.session.get(Round, self.round_id)
+
+    def answer(self, code: str, count: int = 1, **fixed: Any) -> None:
+        """Store `count` simulated responses at a school (as the submit does), without refreshing."""
+        with self.app.app_context():
+            found = self._round()
+            questionnaire = questionnaire_of(db.session, found.survey_version_id)
+            for _ in range(count):
+                answers = simulate_answers(questionnaire, self.rng)
+                answers.update(fixed)
+                store_response(db.session, questionnaire, found.id, self.school_ids[code], answers)
+            db.session.commit()
+
+    def deliver(self, code: str, at: datetime | None = None, label: str | None = None) -> Snapshot:
+        """The worker's aggregate_school for the school, then publish_round when it asks for one;
+        return (and keep) what a reader sees afterwards."""
+        with self.app.app_context():
+            found = self._round()
+            due = aggregates.refresh_school(db.session, found, self.school_ids[code], at=at)
+            db.session.commit()
+            if due:
+                publication.publish(db.session, self._round(), at=at)
+                db.session.commit()
+        return self.keep(label or f"{code} delivered")
+
+    def arrive(self, code: str, count: int = 1, at: datetime | None = None, **fixed: Any) -> Snapshot:
+        """`count` answers at a school, each delivered by the worker as it comes in."""
+        snapshot: Snapshot = {}
+        for _ in range(count):
+            self.answer(code, 1, **fixed)
+            snapshot = self.deliver(code, at=at)
+        return snapshot
+
+    def close(self, at: datetime | None = None) -> Snapshot:
+        """`laget round close`: answering stops, and the final figures are published."""
+        with self.app.app_context():
+            rounds.set_status(db.session, self.name, "closed")
+            db.session.commit()
+            aggregates.rebuild(db.session, self._round(), at=at)
+            db.session.commit()
+        return self.keep("closed")
+
+    def keep(self, label: str) -> Snapshot:
+        snapshot = self.published()
+        self.snapshots.append((label, snapshot))
+        return snapshot
+
+    def published(self) -> Snapshot:
+        """Every exported number of every unit and breakdown, now; for the grouping items (b_rolle …)
+        also each option's count, under the item key `item=option`."""
+        with self.app.app_context():
+            found = self._round()
+            questionnaire = questionnaire_of(db.session, found.survey_version_id)
+            sources = {d.source: questionnaire.items[d.source].codes for d in questionnaire.derived.values()}
+            out: Snapshot = {}
+            for level, unit_id in self.all_units():
+                for grouping in GROUPINGS:
+                    figures = results.unit_figures(db.session, found, level, unit_id, str(unit_id), grouping)
+                    exported = exports.as_json(figures, str(unit_id))
+                    held = exported.get("held_respondents", {})
+                    # While a round is open a cell shows no numbers only when no block of its answers
+                    # has been released (docs/privacy.md): the reader knows it adds 0 to that table.
+                    empty = 0 if exported.get("final") is False else None
+                    for group, n in exported["respondents"].items():
+                        if grouping != "all" and group == "all":
+                            continue  # the total, already read with the "all" breakdown
+                        # a number held from an earlier snapshot says nothing about this one's table
+                        out[(level, unit_id, grouping, group, RESPONDENTS)] = (
+                            None if held.get(group) else empty if n is None else n)
+                    for entry in exported["items"]:
+                        if grouping != "all" and entry["group"] == "all":
+                            continue
+                        current = "counts" in entry and not entry.get("held")
+                        out[(level, unit_id, grouping, entry["group"], entry["item"])] = (
+                            entry["n"] if current else None if entry.get("held") else empty)
+                        for code in sources.get(entry["item"], ()):
+                            count = (entry["counts"].get(code, 0) if current
+                                     else None if entry.get("held") else empty)
+                            out[(level, unit_id, grouping, entry["group"], f"{entry['item']}={code}")] = count
+            return out
+
+    def all_units(self) -> list[tuple[str, int]]:
+        units = self.units
+        return ([("round", 0)] + [("fylke", f) for f in sorted(set(units.fylke_of.values()))]
+                + [("kommune", k) for k in sorted(set(units.kommune_of.values()))]
+                + [("school", s) for s in units.schools])
+
+
+def derived_breakdowns(questionnaire) -> list:
+    """The breakdowns computed from a grouping item, with the group each of its options falls in."""
+    from tests.integration.attacker import Derived
+
+    return [Derived(name, d.source, {code: d.mapping.get(code, d.default)
+                                     for code in questionnaire.items[d.source].codes
+                                     if d.mapping.get(code, d.default) is not None})
+            for name, d in questionnaire.derived.items()]
+
+
+def small_differences(before: Snapshot, after: Snapshot, threshold: int) -> list[tuple[tuple, int]]:
+    """Cells shown in both snapshots whose n moved by 1 … threshold − 1 (those people can be read off)."""
+    return [(key, after[key] - before[key]) for key in before
+            if before[key] is not None and after.get(key) is not None and 0 < abs(after[key] - before[key]) < threshold]
+
+
+def small_parent_remainders(snapshot: Snapshot, units, threshold: int) -> list[tuple[tuple, int]]:
+    """Shown parent cells minus their (all shown) children that leave 1 … threshold − 1 people."""
+    found = []
+    parents = [("round", 0)] + [("fylke", f) for f in set(units.fylke_of.values())] + \
+        [("kommune", k) for k in set(units.kommune_of.values())]
+    for level, unit in parents:
+        child_level, children = units.children(level, unit)
+        for (lv, u, grouping, group, item), n in snapshot.items():
+            if (lv, u) != (level, unit) or n is None:
+                continue
+            parts = [snapshot.get((child_level, c, grouping, group, item)) for c in children]
+            if any(p is None for p in parts):
+                continue
+            remainder = n - sum(parts)
+            if 0 < remainder < threshold:
+                found.append(((level, unit, grouping, group, item), remainder))
+    return found

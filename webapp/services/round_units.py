@@ -1,0 +1,30 @@
+"""A round's units as stored, and the lock that serialises writers of its figures."""
+from __future__ import annotations
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from webapp.domain.layout import Layout
+from webapp.models import Kommune, Round, RoundSchool, School
+
+
+def lock_round(session: Session, found: Round) -> None:
+    """Serialise writers of one round's aggregates until the transaction ends, before anything is read.
+
+    PostgreSQL: an advisory lock per round. SQLite: take the database's write lock now with a no-op
+    write (pysqlite starts a transaction only at the first write), so that what is read next cannot
+    be overtaken by another thread's commit — otherwise two publications could both release the same
+    block from the same old figures.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 7_000_000 + found.id})
+    else:
+        session.execute(text("UPDATE round SET status = status WHERE id = :id"), {"id": found.id})
+
+
+def layout(session: Session, round_id: int) -> Layout:
+    rows = session.execute(
+        select(School.id, School.kommune_id, Kommune.fylke_id).join(RoundSchool, RoundSchool.school_id == School.id)
+        .join(Kommune, Kommune.id == School.kommune_id).where(RoundSchool.round_id == round_id)
+        .order_by(School.id)).all()
+    return Layout(tuple(r[0] for r in rows), {r[0]: r[1] for r in rows}, {r[1]: r[2] for r in rows})
