@@ -37,6 +37,10 @@ def show_overview():
 def show_round(round_id: int):
     found = db.session.get(Round, round_id) or abort(404)
     rows = round_status(db.session, get_round(db.session, found.name))
-    totals = (sum(r.invitations for r in rows), sum(r.responses for r in rows))
+    # Live counts move the moment someone presses Send: below the threshold they say only "under k",
+    # and the total adds up only the schools shown, so it cannot give a small school's count away.
+    shown = [r for r in rows if r.responses >= found.privacy_threshold]
+    totals = (sum(r.invitations for r in rows), sum(r.responses for r in shown))
     return render_template("admin/round.html", round=found, rows=rows, totals=totals,
+                           threshold=found.privacy_threshold, all_shown=len(shown) == len(rows),
                            pending=pending_count(db.session))

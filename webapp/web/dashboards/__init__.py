@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 
 import plotly
 from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
@@ -12,9 +13,8 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.models import Answer, Fylke, Kommune, Round, School, SurveyVersion
 from webapp.models import Response as StoredResponse
-from webapp.services import access, dashboard, reference, results
+from webapp.services import access, dashboard, reference, results, rounds
 from webapp.services.aggregates import codebook_of, layout
-from webapp.services.rounds import round_status
 from webapp.web.templating import current_language
 
 bp = Blueprint("dashboards", __name__, url_prefix="/resultater")
@@ -93,7 +93,8 @@ def _panels(round_id: int, level: str, unit_id: int):
     source, reference_figures = reference.load(current_app.config["LAGET"].surveys_dir, questionnaire.slug)
     ctx = dashboard.Context(questionnaire, current_language(), unit, parent, by_yrke, reference_figures,
                             name, parent.unit_name if parent else None)
-    context = {"round": found, "level": level, "unit": unit, "parent": parent, "parent_ref": parent_ref,
+    context = {"round": found, "level": level, "unit": unit, "by_yrke": by_yrke, "parent": parent,
+               "parent_ref": parent_ref,
                "questionnaire": questionnaire, "source": source, "units": units,
                "free_texts": _free_texts(found, level, unit_id, unit, units)}
     return dashboard.build_panels(ctx, _history(found, level, unit_id, unit)), context
@@ -121,31 +122,39 @@ FREE_TEXT_MINIMUM = 10
 
 
 def _free_texts(found: Round, level: str, unit_id: int, unit, units) -> list[str] | None:
-    """Free-text answers: administrators only, and only for a unit shown with at least 10 answers."""
+    """Free-text answers: administrators only, once the round is closed, for a unit whose final
+    figures count at least 10 answers — every text of that unit, in a fresh random order each time.
+
+    Not while the round is open: a text that appears as soon as it is sent, or a day later than the
+    one before, says who wrote it. None when the page shows no free text at all."""
     shown = unit.respondents.get("all")
-    if current_user.role != "admin" or shown is None or shown < max(FREE_TEXT_MINIMUM, found.privacy_threshold):
+    if (current_user.role != "admin" or not unit.final or shown is None or "all" in unit.held_respondents
+            or shown < max(FREE_TEXT_MINIMUM, found.privacy_threshold)):
         return None
     schools = [s for s in units.schools if units.holds(level, unit_id, s)]
-    texts = db.session.scalars(select(Answer.value).join(StoredResponse, StoredResponse.id == Answer.response_id).where(
-        StoredResponse.round_id == found.id, StoredResponse.school_id.in_(schools), Answer.item_key == "fritekst"))
-    return sorted(texts)  # alphabetical: no order that could hint at who wrote what
+    texts = list(db.session.scalars(select(Answer.value).join(StoredResponse, StoredResponse.id == Answer.response_id)
+                                    .where(StoredResponse.round_id == found.id, StoredResponse.school_id.in_(schools),
+                                           Answer.item_key == "fritekst")))
+    secrets.SystemRandom().shuffle(texts)  # never the order they were sent (nor stored) in
+    return texts
 
 
 def _render(round_id: int, level: str, unit_id: int):
     panels, context = _panels(round_id, level, unit_id)
-    status = _response_rate(context["round"], level, unit_id, context["units"])
+    status = _response_rate(context["round"], level, unit_id, context["units"], context["unit"])
     children = _children(context["round"], level, unit_id, context["units"])
     slug = "runde" if level == "round" else next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
     return render_template("dashboards/unit.html", panels=panels, status=status, children=children,
                            level_slug=slug, unit_id=unit_id, link=_unit_url, **context)
 
 
-def _response_rate(found: Round, level: str, unit_id: int, units) -> dict:
-    rows = round_status(db.session, found)
-    mine = [r for r in rows if units.holds(level, unit_id, r.school_id)]
-    invited, answered = sum(r.invitations for r in mine), sum(r.responses for r in mine)
+def _response_rate(found: Round, level: str, unit_id: int, units, unit: results.UnitFigures) -> dict:
+    """Invitations, and the answers in the published figures — never the live count, which would
+    move the moment a colleague presses Send."""
+    invited = rounds.invitation_count(db.session, found, [s for s in units.schools if units.holds(level, unit_id, s)])
+    answered = unit.respondents.get("all")
     return {"invited": invited, "answered": answered,
-            "rate": round(100 * answered / invited) if invited else None, "schools": mine}
+            "rate": round(100 * answered / invited) if invited and answered else None}
 
 
 def _children(found: Round, level: str, unit_id: int, units) -> list[tuple[str, str]]:
