@@ -1,5 +1,9 @@
-"""HTTP hardening through the test client: security headers, no caching of personal pages."""
+"""HTTP hardening through the test client: security headers, no caching of personal pages, safe links."""
 from __future__ import annotations
+
+import logging
+import re
+from html import unescape
 
 import pytest
 
@@ -8,6 +12,13 @@ from webapp.extensions import db
 from webapp.services.users import create_user
 
 PASSWORD = "correct horse battery"
+LANGUAGE_LINK = re.compile(r'<a href="([^"]*)" lang="(?:nb|nn|en)"')
+
+
+def language_links(html: str) -> list[str]:
+    links = [unescape(link) for link in LANGUAGE_LINK.findall(html)]
+    assert len(links) == 2, "a page links to the two other languages"
+    return links
 
 
 @pytest.fixture()
@@ -52,3 +63,43 @@ def test_answering_pages_dashboards_downloads_and_the_api_are_never_stored(clien
         assert response.status_code == 200 and "max-age=" in response.headers["Cache-Control"], path
         assert "no-store" not in response.headers["Cache-Control"], path
         response.close()
+
+
+def test_a_method_argument_neither_breaks_an_answering_page_nor_puts_its_token_in_the_log(
+        app, client, invite, caplog, monkeypatch):
+    # Given the error handling of production (errors become pages instead of reaching the test)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    token = invite("S1")[0]
+    caplog.set_level(logging.DEBUG)
+
+    # When a personal page is asked for with `_method` in its query
+    response = client.get(f"/s/{token}/side/samtykke?_method=x")
+
+    # Then it answers as usual, its language links ignore the argument, and nothing logged holds the token
+    assert response.status_code == 200
+    assert language_links(response.get_data(as_text=True)) == [f"/s/{token}/side/samtykke?lang=nn",
+                                                               f"/s/{token}/side/samtykke?lang=en"]
+    assert token not in caplog.text
+    assert all(token not in str(record.args) for record in caplog.records)
+
+
+def test_an_external_argument_with_a_forged_host_makes_no_link_to_that_host(client, invite):
+    token = invite("S1")[0]
+    response = client.get(f"/s/{token}/side/samtykke?_external=1&_scheme=https",
+                          headers={"Host": "evil.example"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "evil.example" not in html
+    assert all(link.startswith(f"/s/{token}/side/samtykke?") for link in language_links(html))
+
+
+def test_language_links_keep_only_the_path_and_known_arguments(client):
+    # The login page keeps its return address and drops anything else
+    html = client.get("/login?next=/resultater/&colour=red&lang=nb").get_data(as_text=True)
+    assert language_links(html) == ["/login?next=%2Fresultater%2F&lang=nn", "/login?next=%2Fresultater%2F&lang=en"]
+
+    # A missing page links to itself in the other languages, encoded so that it cannot lead to another host
+    response = client.get("/\\evil.example/x")
+    assert response.status_code == 404
+    assert language_links(response.get_data(as_text=True)) == ["/%5Cevil.example/x?lang=nn",
+                                                                "/%5Cevil.example/x?lang=en"]
