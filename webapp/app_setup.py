@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.web.errors import register_error_pages
     from webapp.web.health import bp as health_bp
     from webapp.web.respond import bp as respond_bp
+    from webapp.web.security_headers import add_security_headers
     from webapp.web.templating import register_template_helpers
 
     app.register_blueprint(respond_bp)
@@ -94,3 +95,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     register_error_pages(app)
     register_template_helpers(app)
+    app.after_request(add_security_headers)

@@ -1,10 +1,12 @@
 """Who may see which unit's figures."""
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.domain.layout import Layout
-from webapp.models import User
+from webapp.models import Round, User
+from webapp.services.round_units import layout
 
 
 def may_see(session: Session, user: User, units: Layout, level: str, unit_id: int) -> bool:
@@ -32,7 +34,23 @@ def _above(units: Layout, level: str, unit_id: int, kommune_id: int | None) -> b
         return unit_id == kommune_id
     if level == "fylke":
         return units.fylke_of.get(kommune_id) == unit_id
-    return level == "round"
+    return level == "round" and kommune_id in units.fylke_of  # only a round their kommune takes part in
+
+
+def may_open(session: Session, user: User, found: Round | None, units: Layout, level: str, unit_id: int) -> bool:
+    """Whether the user may open a unit's results: False alike for a missing round or unit and one out of scope.
+
+    Callers answer every False in the same way, so that nobody can find out which units exist beyond their
+    own scope. A draft round has no results for anyone.
+    """
+    return (found is not None and found.status != "draft" and units.has(level, unit_id)
+            and may_see(session, user, units, level, unit_id))
+
+
+def visible_rounds(session: Session, user: User) -> list[Round]:
+    """The rounds whose results the user may open, newest first."""
+    rounds = session.scalars(select(Round).where(Round.status != "draft").order_by(Round.created_at.desc())).all()
+    return [r for r in rounds if may_open(session, user, r, layout(session, r.id), "round", 0)]
 
 
 def home_units(session: Session, user: User) -> list[tuple[str, int]]:

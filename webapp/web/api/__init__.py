@@ -1,7 +1,7 @@
 """JSON API for aggregates, for logged-in users, scoped to what they may see."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from webapp.domain.breakdowns import GROUPINGS
@@ -12,13 +12,18 @@ from webapp.services.aggregates import layout
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+# One answer for a round or unit that is missing and for one outside the caller's scope, so that
+# nobody can probe which schools exist.
+NOT_FOUND = {"error": "no such round or unit among those you may see"}
 
 
 @bp.get("/rounds/<int:round_id>/aggregates")
 @login_required
 def get_aggregates(round_id: int):
     """?level=round|fylke|kommune|school&unit=<code or name>&by=<breakdown>: published, suppressed figures."""
-    found = db.session.get(Round, round_id) or abort(404)
+    found, units = db.session.get(Round, round_id), layout(db.session, round_id)
+    if not access.may_open(db.session, current_user, found, units, "round", 0):
+        return jsonify(NOT_FOUND), 404
     level = request.args.get("level", "round")
     grouping = request.args.get("by", "all")
     if level not in ("round", "fylke", "kommune", "school") or grouping not in GROUPINGS:
@@ -26,8 +31,8 @@ def get_aggregates(round_id: int):
     key = request.args.get("unit")
     try:
         unit_id, name = results.find_unit(db.session, found, level, key)
-    except results.UnitNotFound as exc:
-        return jsonify(error=str(exc)), 404
-    if not access.may_see(db.session, current_user, layout(db.session, found.id), level, unit_id):
-        return jsonify(error="not allowed"), 403
+    except results.UnitNotFound:
+        return jsonify(NOT_FOUND), 404
+    if not access.may_open(db.session, current_user, found, units, level, unit_id):
+        return jsonify(NOT_FOUND), 404
     return jsonify(exports.as_json(results.unit_figures(db.session, found, level, unit_id, name, grouping), key))

@@ -32,7 +32,7 @@ def plotly_js():
 @bp.get("/")
 @login_required
 def list_rounds():
-    rounds = db.session.scalars(select(Round).where(Round.status != "draft").order_by(Round.created_at.desc())).all()
+    rounds = access.visible_rounds(db.session, current_user)
     home = access.home_units(db.session, current_user)
     return render_template("dashboards/rounds.html", rounds=rounds, home=home, link=_unit_url)
 
@@ -74,12 +74,9 @@ def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str,
 
 
 def _panels(round_id: int, level: str, unit_id: int):
-    found = db.session.get(Round, round_id) or abort(404)
-    units = layout(db.session, found.id)
-    if not units.has(level, unit_id):
-        abort(404)
-    if not access.may_see(db.session, current_user, units, level, unit_id):
-        abort(403)
+    found, units = db.session.get(Round, round_id), layout(db.session, round_id)
+    if not access.may_open(db.session, current_user, found, units, level, unit_id):
+        abort(404)  # out of scope answers like missing: nobody can probe which units exist
     questionnaire, _codebook = codebook_of(db.session, found)
     name = found.name if level == "round" else db.session.get(LEVEL_MODELS[level], unit_id).name
     unit = results.unit_figures(db.session, found, level, unit_id, name)
@@ -110,8 +107,8 @@ def _history(found: Round, level: str, unit_id: int, current: results.UnitFigure
         if other.id == found.id:  # this round's figures are already read
             history.append((other.name, current))
             continue
-        if not layout(db.session, other.id).has(level, unit_id):
-            continue
+        if not access.may_open(db.session, current_user, other, layout(db.session, other.id), level, unit_id):
+            continue  # nor does a trend name rounds outside the user's scope
         figures = results.unit_figures(db.session, other, level, unit_id, current.unit_name)
         if figures.respondents.get("all") is not None:
             history.append((other.name, figures))

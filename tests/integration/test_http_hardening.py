@@ -1,0 +1,105 @@
+"""HTTP hardening through the test client: security headers, no caching of personal pages, safe links."""
+from __future__ import annotations
+
+import logging
+import re
+from html import unescape
+
+import pytest
+
+from tests.integration.test_dashboards import fill, log_in
+from webapp.extensions import db
+from webapp.services.users import create_user
+
+PASSWORD = "correct horse battery"
+LANGUAGE_LINK = re.compile(r'<a href="([^"]*)" lang="(?:nb|nn|en)"')
+
+
+def language_links(html: str) -> list[str]:
+    links = [unescape(link) for link in LANGUAGE_LINK.findall(html)]
+    assert len(links) == 2, "a page links to the two other languages"
+    return links
+
+
+@pytest.fixture()
+def published(app, open_round) -> int:
+    """Published figures for the round (12 and 7 answers at S1 and S2) and an administrator."""
+    round_id = fill(app, open_round, {"S1": 12, "S2": 7}, 3)
+    with app.app_context():
+        create_user(db.session, "admin@example.org", PASSWORD, "admin")
+        db.session.commit()
+    return round_id
+
+
+def test_every_response_carries_the_security_headers(client, invite):
+    token = invite("S1")[0]
+    for path in (f"/s/{token}/side/samtykke", "/login", "/healthz", "/no-such-page", "/static/css/laget.css",
+                 "/resultater/plotly.min.js"):
+        headers = client.get(path).headers
+        policy = headers.get("Content-Security-Policy", "")
+        assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy, path
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, path
+        assert headers.get("X-Frame-Options") == "DENY", path
+        assert headers.get("X-Content-Type-Options") == "nosniff", path
+        assert headers.get("Referrer-Policy") == "no-referrer", path
+
+
+def test_answering_pages_dashboards_downloads_and_the_api_are_never_stored(client, invite, published):
+    # Given a personal link, and an administrator with published figures
+    token = invite("S1")[0]
+    log_in(client, "admin@example.org")
+    private = (f"/s/{token}/side/samtykke", "/resultater/", f"/resultater/{published}/",
+               f"/resultater/{published}/runde/0/d.csv", f"/resultater/{published}/runde/0/d.xlsx",
+               f"/api/v1/rounds/{published}/aggregates?level=school&unit=S1", f"/resultater/{published}/skole/99999")
+    for path in private:
+        response = client.get(path)
+        # Then no cache (the browser's or a proxy's) may keep them
+        assert response.status_code in (200, 404), path
+        assert response.headers.get("Cache-Control") == "no-store", path
+
+    # … while the static files and plotly.js keep their cache lifetime
+    for path in ("/static/css/laget.css", "/static/js/dashboard.js", "/resultater/plotly.min.js"):
+        response = client.get(path)
+        assert response.status_code == 200 and "max-age=" in response.headers["Cache-Control"], path
+        assert "no-store" not in response.headers["Cache-Control"], path
+        response.close()
+
+
+def test_a_method_argument_neither_breaks_an_answering_page_nor_puts_its_token_in_the_log(
+        app, client, invite, caplog, monkeypatch):
+    # Given the error handling of production (errors become pages instead of reaching the test)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    token = invite("S1")[0]
+    caplog.set_level(logging.DEBUG)
+
+    # When a personal page is asked for with `_method` in its query
+    response = client.get(f"/s/{token}/side/samtykke?_method=x")
+
+    # Then it answers as usual, its language links ignore the argument, and nothing logged holds the token
+    assert response.status_code == 200
+    assert language_links(response.get_data(as_text=True)) == [f"/s/{token}/side/samtykke?lang=nn",
+                                                               f"/s/{token}/side/samtykke?lang=en"]
+    assert token not in caplog.text
+    assert all(token not in str(record.args) for record in caplog.records)
+
+
+def test_an_external_argument_with_a_forged_host_makes_no_link_to_that_host(client, invite):
+    token = invite("S1")[0]
+    response = client.get(f"/s/{token}/side/samtykke?_external=1&_scheme=https",
+                          headers={"Host": "evil.example"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "evil.example" not in html
+    assert all(link.startswith(f"/s/{token}/side/samtykke?") for link in language_links(html))
+
+
+def test_language_links_keep_only_the_path_and_known_arguments(client):
+    # The login page keeps its return address and drops anything else
+    html = client.get("/login?next=/resultater/&colour=red&lang=nb").get_data(as_text=True)
+    assert language_links(html) == ["/login?next=%2Fresultater%2F&lang=nn", "/login?next=%2Fresultater%2F&lang=en"]
+
+    # A missing page links to itself in the other languages, encoded so that it cannot lead to another host
+    response = client.get("/\\evil.example/x")
+    assert response.status_code == 404
+    assert language_links(response.get_data(as_text=True)) == ["/%5Cevil.example/x?lang=nn",
+                                                                "/%5Cevil.example/x?lang=en"]
