@@ -1,4 +1,4 @@
-"""Guessing passwords: unknown e-mails cost the same hash check as a wrong password."""
+"""Guessing passwords: attempts limited per account and per address; unknown e-mails cost a hash too."""
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +15,8 @@ from webapp.models import User
 from webapp.services.users import create_user, unknown_account_hash
 
 PASSWORD = "correct horse battery"
+# Documentation addresses (RFC 5737), only ever written into the WSGI environ of test requests.
+ADDRESS = "203.0.113.10"
 
 
 @contextmanager
@@ -39,12 +41,51 @@ def counting_key_derivations() -> Iterator[list[object]]:
 def accounts(app):
     with app.app_context():
         create_user(db.session, "admin@example.org", PASSWORD, "admin")
+        create_user(db.session, "tv@example.org", PASSWORD, "tillitsvalgt")
         db.session.commit()
 
 
-def attempt(client, email: str, password: str):
+def attempt(client, email: str, password: str, address: str = ADDRESS, **headers: str):
     page = client.get("/login").get_data(as_text=True)
-    return client.post("/login", data={"csrf_token": csrf_token(page), "email": email, "password": password})
+    return client.post("/login", data={"csrf_token": csrf_token(page), "email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": address}, headers=headers)
+
+
+def test_an_account_is_refused_after_five_attempts_without_checking_the_password(app, client, accounts):
+    # Given five wrong passwords for one account, each from another address and spelled another way …
+    for number, spelling in enumerate(["admin@example.org", "Admin@Example.org", " admin@example.org ",
+                                       "ADMIN@EXAMPLE.ORG", "admin@example.org"]):
+        wrong = attempt(client, spelling, "wrong password", address=f"203.0.113.{number + 1}")
+        assert wrong.status_code == 422
+
+    # When the right password comes from a sixth address …
+    with counting_key_derivations() as derivations:
+        refused = attempt(client, "admin@example.org", PASSWORD, address="203.0.113.6")
+
+    # Then it is refused with the form and a Norwegian message, and no password hash was even computed
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and derivations == []
+    assert "For mange forsøk. Prøv igjen om 15 minutter." in page and 'name="password"' in page
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60 + 1
+    assert client.get("/resultater/").status_code == 302
+    # … while another account still logs in from that address
+    assert attempt(client, "tv@example.org", PASSWORD, address="203.0.113.6").status_code == 302
+
+
+def test_an_address_is_refused_after_ten_attempts_whatever_x_forwarded_for_says(app, client, accounts):
+    # Given ten attempts from one address at ten e-mails, each claiming another address in X-Forwarded-For
+    # (which nothing trusts unless TRUSTED_PROXY_COUNT is set) …
+    for number in range(10):
+        response = attempt(client, f"nobody{number}@example.org", PASSWORD,
+                           **{"X-Forwarded-For": f"198.51.100.{number}"})
+        assert response.status_code == 422
+
+    # Then the eleventh is refused, even with the right password of a fresh account …
+    refused = attempt(client, "admin@example.org", PASSWORD, **{"X-Forwarded-For": "198.51.100.99"})
+    assert refused.status_code == 429 and "For mange forsøk" in refused.get_data(as_text=True)
+    assert client.get("/resultater/").status_code == 302
+    # … and the same log-in from another address goes through
+    assert attempt(client, "admin@example.org", PASSWORD, address="203.0.113.20").status_code == 302
 
 
 def test_an_unknown_email_costs_the_same_key_derivation_as_a_wrong_password(app, client, accounts):

@@ -18,6 +18,11 @@ class UserError(RuntimeError):
     """An account cannot be created or changed; the message says why."""
 
 
+def normalise_email(email: str) -> str:
+    """Return an e-mail address as accounts store it: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
 def hash_password(password: str) -> str:
     """Hash a password with werkzeug's default algorithm and parameters."""
     return generate_password_hash(password)
@@ -35,7 +40,7 @@ def unknown_account_hash() -> str:
 
 def create_user(session: Session, email: str, password: str, role: str) -> User:
     """Create an account; the e-mail address is stored lower-cased."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     if role not in ROLES:
         raise UserError(_("Unknown role %(role)s; use one of %(roles)s.", role=role, roles=", ".join(ROLES)))
     if "@" not in email:
@@ -70,4 +75,4 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def _find(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))

@@ -5,15 +5,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_login import login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired
 
 from webapp.extensions import db, login_manager
 from webapp.models import User
-from webapp.services.users import authenticate, unknown_account_hash
+from webapp.services import users
+from webapp.web.auth.forms import LoginForm
+from webapp.web.auth.limits import account_tried, limit_password_guesses
 
 bp = Blueprint("auth", __name__)
 
@@ -21,12 +20,7 @@ bp = Blueprint("auth", __name__)
 @bp.record_once
 def _prepare_unknown_account_hash(state) -> None:  # noqa: ANN001
     """Make the stand-in hash now, so that not even the first unknown e-mail takes longer."""
-    unknown_account_hash()
-
-
-class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Write your e-mail address."))])
-    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Write your password."))])
+    users.unknown_account_hash()
 
 
 @login_manager.user_loader
@@ -34,11 +28,22 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
+@bp.errorhandler(RateLimitExceeded)
+def show_refusal(error: RateLimitExceeded):
+    """Answer with the page the limit's on_breach made (the form and why it was refused)."""
+    return error.get_response()
+
+
+def _login_page(refusal: str | None = None) -> str:
+    return render_template("auth/login.html", form=LoginForm(), refusal=refusal)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limit_password_guesses(account_tried, _login_page)
 def log_in():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data, form.password.data)
+        user = users.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
             login_user(user)
             target = request.args.get("next", "")
