@@ -88,6 +88,28 @@ def test_an_address_is_refused_after_ten_attempts_whatever_x_forwarded_for_says(
     assert attempt(client, "admin@example.org", PASSWORD, address="203.0.113.20").status_code == 302
 
 
+def test_guesses_at_the_password_form_count_against_the_account(app, client, accounts):
+    # Given a log-in and four wrong current passwords on the password form: five attempts at the account …
+    assert attempt(client, "admin@example.org", PASSWORD).status_code == 302
+    for _ in range(4):
+        page = client.get("/konto/passord").get_data(as_text=True)
+        wrong = client.post("/konto/passord", data={
+            "csrf_token": csrf_token(page), "current_password": "a wrong guess",
+            "new_password": "another password", "new_password_again": "another password"},
+            environ_base={"REMOTE_ADDR": ADDRESS})
+        assert wrong.status_code == 422
+
+    # Then a log-in to it from elsewhere is refused, and so is a fifth guess on the form, with its form
+    other = app.test_client()
+    refused = attempt(other, "admin@example.org", PASSWORD, address="203.0.113.30")
+    assert refused.status_code == 429 and "For mange forsøk" in refused.get_data(as_text=True)
+    page = client.get("/konto/passord").get_data(as_text=True)
+    guess = client.post("/konto/passord", data={
+        "csrf_token": csrf_token(page), "current_password": PASSWORD,
+        "new_password": "another password", "new_password_again": "another password"})
+    assert guess.status_code == 429 and 'name="current_password"' in guess.get_data(as_text=True)
+
+
 def test_an_unknown_email_costs_the_same_key_derivation_as_a_wrong_password(app, client, accounts):
     # Counting calls of the real hash function, not timing them: a timed assertion would be flaky on a
     # loaded machine, while skipping the hash for unknown e-mails shows here as 0 calls against 1.

@@ -13,9 +13,15 @@ from webapp.models import User
 from webapp.models.user import ROLES
 from webapp.services.rounds import now
 
+MIN_PASSWORD_LENGTH = 10
+
 
 class UserError(RuntimeError):
     """An account cannot be created or changed; the message says why."""
+
+
+class WrongPassword(UserError):
+    """The password given to prove who one is does not match."""
 
 
 def normalise_email(email: str) -> str:
@@ -45,8 +51,7 @@ def create_user(session: Session, email: str, password: str, role: str) -> User:
         raise UserError(_("Unknown role %(role)s; use one of %(roles)s.", role=role, roles=", ".join(ROLES)))
     if "@" not in email:
         raise UserError(_("That does not look like an e-mail address."))
-    if len(password) < 10:
-        raise UserError(_("The password must have at least 10 characters."))
+    _check_new_password(password)
     if _find(session, email) is not None:
         raise UserError(_("An account with that e-mail address already exists."))
     user = User(email=email, password_hash=hash_password(password), role=role, created_at=now())
@@ -56,13 +61,25 @@ def create_user(session: Session, email: str, password: str, role: str) -> User:
 
 
 def set_password(session: Session, email: str, password: str) -> User:
+    """Give an account a new password (the CLI and the demo); every session of it ends."""
     user = _find(session, email)
     if user is None:
         raise UserError(_("No account with that e-mail address."))
-    if len(password) < 10:
-        raise UserError(_("The password must have at least 10 characters."))
-    user.password_hash = hash_password(password)
+    _replace_password(session, user, password)
     return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Let a user who knows the current password choose a new one; every session of the user ends."""
+    if not check_password_hash(user.password_hash, current):
+        raise WrongPassword(_("The current password is wrong."))
+    _replace_password(session, user, new)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Raise the user's session version, so that every session made before it stops working."""
+    user.session_version = User.session_version + 1  # in SQL, so two concurrent raises both count
+    session.flush()
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -76,3 +93,14 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 def _find(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(_("The password must have at least 10 characters."))
+
+
+def _replace_password(session: Session, user: User, password: str) -> None:
+    _check_new_password(password)
+    user.password_hash = hash_password(password)
+    end_sessions(session, user)

@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from flask_babel import ngettext
 from flask_limiter import RequestLimit
+from flask_login import current_user
 
 from webapp.extensions import limiter
 from webapp.services.users import normalise_email
@@ -33,8 +34,16 @@ def account_tried() -> str:
     return _keyed_digest("account", normalise_email(request.form.get("email", "")))
 
 
+def account_logged_in() -> str:
+    """Key a limit on the logged-in user's account, the same key a log-in to it gets."""
+    return _keyed_digest("account", normalise_email(current_user.email))
+
+
 def limit_password_guesses(account: Callable[[], str], page: Callable[[str], str]):  # noqa: ANN201
-    """Limit the POSTs of a view that checks a password; a refused one gets `page(message)`, HTTP 429."""
+    """Limit the POSTs of a view that checks a password; a refused one gets `page(message)`, HTTP 429.
+
+    The scopes are shared, so guesses at the log-in form and the password form count together.
+    """
     def refuse(limit: RequestLimit) -> Response:
         seconds = max(1, math.ceil(limit.reset_at - time.time()))
         minutes = max(1, round(seconds / 60))
