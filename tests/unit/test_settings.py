@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from webapp.config import ConfigError, Settings
+from webapp.config import PROJECT_ROOT, ConfigError, Settings
 
 SECRET = "a-secret-key-of-32-characters-00"
 
@@ -38,3 +39,7 @@ def test_a_malformed_proxy_count_is_a_clear_error(raw):
     with pytest.raises(ConfigError, match="TRUSTED_PROXY_COUNT must be 0 or a positive whole number"):
         Settings.from_env({"TRUSTED_PROXY_COUNT": raw})
 
+
+def test_the_production_description_sends_cookies_over_https_only():
+    environment = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())["x-environment"]
+    assert Settings.from_env({k: str(v) for k, v in environment.items()}).session_cookie_secure
