@@ -83,12 +83,14 @@ def app(settings: Settings):
 
 @pytest.fixture(autouse=True)
 def _empty_tables(request):  # noqa: ANN001
-    """Empty every table after each test that used the database."""
+    """Empty every table, and forget the log-in attempts counted, after each test that used the app."""
     yield
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
-    from webapp.extensions import db
+    from webapp.extensions import db, limiter
+
+    limiter.reset()
 
     with app.app_context():
         db.session.remove()

@@ -7,9 +7,10 @@ from datetime import timedelta
 from flask import Flask, current_app, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import PROJECT_ROOT, Settings
-from webapp.extensions import babel, csrf, db, login_manager, migrate
+from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 LANGUAGES = ("nb", "nn", "en")
 
@@ -28,6 +29,8 @@ def configure(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        **_rate_limit_config(settings),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1),
     )
@@ -38,6 +41,9 @@ def configure(app: Flask, settings: Settings) -> None:
     login_manager.login_view = "auth.log_in"
     login_manager.login_message = None
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    if settings.trusted_proxy_count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_count)  # type: ignore[method-assign]
     _register_blueprints(app)
     logging.getLogger("webapp").setLevel(logging.INFO)
 
@@ -54,6 +60,19 @@ def select_locale() -> str:
         return session["lang"]
     best = request.accept_languages.best_match(("nb", "no", "nn", "en"))
     return "nb" if best in (None, "no") else best
+
+
+def _rate_limit_config(settings: Settings) -> dict[str, object]:
+    """Flask-Limiter's storage: Redis when there is one (shared by every web process), else memory.
+
+    Should Redis go away, each process counts in its own memory until it is back, so logging in keeps
+    working and stays limited.
+    """
+    if settings.redis_url is None:
+        return {"RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_STRATEGY": "moving-window"}
+    return {"RATELIMIT_STORAGE_URI": settings.redis_url, "RATELIMIT_STRATEGY": "moving-window",
+            "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True}
 
 
 def _engine_options(url: str) -> dict[str, object]:

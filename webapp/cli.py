@@ -19,7 +19,7 @@ from webapp.services import surveys
 from webapp.services.csv_import import ImportFailed, decode
 from webapp.services.org import import_org
 from webapp.services.rounds import RoundError
-from webapp.services.users import UserError, create_user
+from webapp.services.users import UserError, create_user, set_password
 
 
 def cli_settings() -> Settings:
@@ -308,6 +308,25 @@ def create_user_command(email: str, role: str, password: str) -> None:
         fail(str(exc))
     db.session.commit()
     click.echo(f"Created {role} account.")
+
+
+@user_group.command("password")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of stdin.")
+@with_appcontext
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Give an account a new password; every session of the account ends."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(db.session, email, password)
+    except UserError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    db.session.commit()
+    click.echo("Changed the password; every session of the account has ended.")
 
 
 @cli.command("serve")

@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from limits import parse_many
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,6 +37,11 @@ class Settings:
     default_locale: str = "nb"
     testing: bool = False
     session_cookie_secure: bool = False
+    # Log-in attempts allowed per client address and per account (the e-mail tried); `limits` syntax.
+    login_limit_per_address: str = "10 per 15 minutes"
+    login_limit_per_account: str = "5 per 15 minutes"
+    # Proxies in front that append to X-Forwarded-For; 0 trusts no header and uses the peer address.
+    trusted_proxy_count: int = 0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -55,6 +62,7 @@ class Settings:
             kwargs["privacy_threshold"] = _positive_int("PRIVACY_THRESHOLD", env["PRIVACY_THRESHOLD"])
         if env.get("SESSION_COOKIE_SECURE"):
             kwargs["session_cookie_secure"] = env["SESSION_COOKIE_SECURE"].lower() in ("1", "true", "yes")
+        kwargs.update(_login_settings(env))
         return cls(**kwargs)  # type: ignore[arg-type]
 
     def validate(self) -> None:
@@ -73,6 +81,9 @@ class Settings:
             raise ConfigError("REDIS_URL must start with redis:// or rediss://.")
         if not self.surveys_dir.is_dir():
             raise ConfigError(f"LAGET_SURVEYS_DIR {self.surveys_dir} is not a folder.")
+        for name, value in (("LOGIN_LIMIT_PER_ADDRESS", self.login_limit_per_address),
+                            ("LOGIN_LIMIT_PER_ACCOUNT", self.login_limit_per_account)):
+            _check_rate_limit(name, value)
 
 
 def normalise_database_url(url: str) -> str:
@@ -83,6 +94,18 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _login_settings(env: dict[str, str]) -> dict[str, object]:
+    """Read the log-in limits and the trusted proxy count."""
+    kwargs: dict[str, object] = {}
+    if env.get("LOGIN_LIMIT_PER_ADDRESS"):
+        kwargs["login_limit_per_address"] = env["LOGIN_LIMIT_PER_ADDRESS"]
+    if env.get("LOGIN_LIMIT_PER_ACCOUNT"):
+        kwargs["login_limit_per_account"] = env["LOGIN_LIMIT_PER_ACCOUNT"]
+    if env.get("TRUSTED_PROXY_COUNT"):
+        kwargs["trusted_proxy_count"] = _whole_number("TRUSTED_PROXY_COUNT", env["TRUSTED_PROXY_COUNT"])
+    return kwargs
+
+
 def _positive_int(name: str, raw: str) -> int:
     try:
         value = int(raw)
@@ -91,3 +114,16 @@ def _positive_int(name: str, raw: str) -> int:
     if value < 1:
         raise ConfigError(f"{name} must be at least 1, got {value}.")
     return value
+
+
+def _whole_number(name: str, raw: str) -> int:
+    if not raw.strip().isdigit():
+        raise ConfigError(f"{name} must be 0 or a positive whole number, got {raw!r}.")
+    return int(raw)
+
+
+def _check_rate_limit(name: str, value: str) -> None:
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a rate such as \"10 per 15 minutes\", got {value!r}.") from None

@@ -1,5 +1,7 @@
 """Flask extensions, unbound; create_app binds them."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,5 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+# Limits only what is decorated (the log-in and password forms); storage comes from RATELIMIT_* config.
+limiter = Limiter(key_func=get_remote_address)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
@@ -24,3 +24,9 @@ class User(UserMixin, db.Model):
     # What a tillitsvalgt or skoleleder may see: a kommune (and its schools) or one school.
     kommune_id: Mapped[int | None] = mapped_column(ForeignKey("kommune.id"))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    # Part of every session's user id; raising it (log-out, new password) ends all the user's sessions.
+    session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+
+    def get_id(self) -> str:
+        """Return the id Flask-Login keeps in the session: the user's id and session version."""
+        return f"{self.id}:{self.session_version}"

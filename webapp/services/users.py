@@ -1,6 +1,9 @@
 """Accounts for administrators, tillitsvalgte and school leaders."""
 from __future__ import annotations
 
+import functools
+import secrets
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,41 +13,94 @@ from webapp.models import User
 from webapp.models.user import ROLES
 from webapp.services.rounds import now
 
+MIN_PASSWORD_LENGTH = 10
+
 
 class UserError(RuntimeError):
     """An account cannot be created or changed; the message says why."""
 
 
+class WrongPassword(UserError):
+    """The password given to prove who one is does not match."""
+
+
+def normalise_email(email: str) -> str:
+    """Return an e-mail address as accounts store it: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with werkzeug's default algorithm and parameters."""
+    return generate_password_hash(password)
+
+
+@functools.cache
+def unknown_account_hash() -> str:
+    """Return a hash made like every password's, checked for unknown e-mails; nobody knows its password.
+
+    Refusing an unknown e-mail then costs the same key derivation as a wrong password, so the time a
+    log-in takes does not tell whether an account exists.
+    """
+    return hash_password(secrets.token_urlsafe(32))
+
+
 def create_user(session: Session, email: str, password: str, role: str) -> User:
     """Create an account; the e-mail address is stored lower-cased."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     if role not in ROLES:
         raise UserError(_("Unknown role %(role)s; use one of %(roles)s.", role=role, roles=", ".join(ROLES)))
     if "@" not in email:
         raise UserError(_("That does not look like an e-mail address."))
-    if len(password) < 10:
-        raise UserError(_("The password must have at least 10 characters."))
-    if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+    _check_new_password(password)
+    if _find(session, email) is not None:
         raise UserError(_("An account with that e-mail address already exists."))
-    user = User(email=email, password_hash=generate_password_hash(password), role=role, created_at=now())
+    user = User(email=email, password_hash=hash_password(password), role=role, created_at=now())
     session.add(user)
     session.flush()
     return user
 
 
 def set_password(session: Session, email: str, password: str) -> User:
-    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    """Give an account a new password (the CLI and the demo); every session of it ends."""
+    user = _find(session, email)
     if user is None:
         raise UserError(_("No account with that e-mail address."))
-    if len(password) < 10:
-        raise UserError(_("The password must have at least 10 characters."))
-    user.password_hash = generate_password_hash(password)
+    _replace_password(session, user, password)
     return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Let a user who knows the current password choose a new one; every session of the user ends."""
+    if not check_password_hash(user.password_hash, current):
+        raise WrongPassword(_("The current password is wrong."))
+    _replace_password(session, user, new)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Raise the user's session version, so that every session made before it stops working."""
+    user.session_version = User.session_version + 1  # in SQL, so two concurrent raises both count
+    session.flush()
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """Return the user when the e-mail and password match, else None."""
-    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or not check_password_hash(user.password_hash, password):
+    """Return the user when the e-mail and password match, else None, in the same time either way."""
+    user = _find(session, email)
+    if user is None:
+        check_password_hash(unknown_account_hash(), password)
         return None
-    return user
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def _find(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(_("The password must have at least 10 characters."))
+
+
+def _replace_password(session: Session, user: User, password: str) -> None:
+    _check_new_password(password)
+    user.password_hash = hash_password(password)
+    end_sessions(session, user)

@@ -1,38 +1,54 @@
-"""Logging in and out."""
+"""Logging in and out, and changing one's own password."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.extensions import db, login_manager
 from webapp.models import User
-from webapp.services.users import authenticate
+from webapp.services import users
+from webapp.web.auth.forms import LoginForm, PasswordForm
+from webapp.web.auth.limits import account_logged_in, account_tried, limit_password_guesses
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Write your e-mail address."))])
-    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Write your password."))])
+@bp.record_once
+def _prepare_unknown_account_hash(state) -> None:  # noqa: ANN001
+    """Make the stand-in hash now, so that not even the first unknown e-mail takes longer."""
+    users.unknown_account_hash()
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """Return the session's user while the session's version is still the user's."""
+    user_id, _sep, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
+
+
+@bp.errorhandler(RateLimitExceeded)
+def show_refusal(error: RateLimitExceeded):
+    """Answer with the page the limit's on_breach made (the form and why it was refused)."""
+    return error.get_response()
+
+
+def _login_page(refusal: str | None = None) -> str:
+    return render_template("auth/login.html", form=LoginForm(), refusal=refusal)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_password_guesses(account_tried, _login_page)
 def log_in():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data, form.password.data)
+        user = users.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
             login_user(user)
             target = request.args.get("next", "")
@@ -44,6 +60,38 @@ def log_in():
 
 @bp.post("/logout")
 def log_out():
+    """Log out here and end every other session of the user, including copies of this one's cookie."""
+    if current_user.is_authenticated:
+        users.end_sessions(db.session, current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash(_("You are logged out."))
     return redirect(url_for("auth.log_in"))
+
+
+def _password_page(refusal: str | None = None) -> str:
+    return render_template("auth/password.html", form=PasswordForm(), refusal=refusal)
+
+
+@bp.route("/konto/passord", methods=["GET", "POST"])
+@login_required
+@limit_password_guesses(account_logged_in, _password_page)
+def change_password():
+    """Let users change their own password; their other sessions end, this one goes on."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            users.change_password(db.session, user, form.current_password.data, form.new_password.data)
+        except users.WrongPassword as exc:
+            db.session.rollback()
+            form.current_password.errors.append(str(exc))
+        except users.UserError as exc:
+            db.session.rollback()
+            form.new_password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(user)  # this session carries the new version
+            flash(_("Your password is changed, and you are logged out everywhere else."))
+            return redirect(url_for("auth.change_password"))
+    return render_template("auth/password.html", form=form), 200 if not form.errors else 422
