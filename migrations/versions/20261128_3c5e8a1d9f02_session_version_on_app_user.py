@@ -5,7 +5,7 @@ raise it, so a copied session cookie and the user's other sessions stop working.
 start at 1; sessions made before this migration carry no version and have to log in again.
 
 Revision ID: 3c5e8a1d9f02
-Revises: e7a2c4f1b3d5
+Revises: 3f1c0a9e7b21
 Create Date: 2026-11-28 10:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '3c5e8a1d9f02'
-down_revision = 'e7a2c4f1b3d5'
+down_revision = '3f1c0a9e7b21'
 branch_labels = None
 depends_on = None
 
