@@ -45,5 +45,6 @@ def test_stored_responses_carry_random_ids_and_only_the_day(app, db_session, inv
     assert len(set(ids)) == 5 and not set(ids) & invitation_ids
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
     assert sorted(ids) != ids or sorted(ids, reverse=True) != ids  # not issued in order
-    assert all(i.draft is None and i.state == "responded" for i in db_session.scalars(select(Invitation)))
+    invitations = db_session.scalars(select(Invitation)).all()
+    assert all(i.sealed_draft is None and i.state == "responded" for i in invitations)
     assert {a.response_id for a in db_session.scalars(select(Answer))} == set(ids)

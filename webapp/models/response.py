@@ -1,4 +1,4 @@
-"""Invitations (with their drafts) and anonymous responses.
+"""Invitations (with their sealed drafts) and anonymous responses.
 
 Unlinkability is a schema property: `response` and `answer` share no key, id, ordering or timestamp
 finer than a day with `invitation`. Responses get random ids; answers are keyed by response and item.
@@ -6,9 +6,8 @@ finer than a day with `invitation`. Responses get random ids; answers are keyed 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -30,8 +29,12 @@ class Invitation(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     state: Mapped[str] = mapped_column(String(20), default="open")
     created_on: Mapped[date] = mapped_column(Date)
-    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The answers so far, sealed with a key derived from the token (webapp.domain.sealing): the
+    # database alone cannot read them. draft_page is the furthest page reached, draft_saved_on the
+    # day of the last save (for deleting drafts nobody came back to).
+    sealed_draft: Mapped[bytes | None] = mapped_column(LargeBinary)
     draft_page: Mapped[int] = mapped_column(Integer, default=0)
+    draft_saved_on: Mapped[date | None] = mapped_column(Date)
 
     @property
     def responded(self) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from webapp.domain import answers as domain
+from webapp.domain import sealing
 from webapp.domain.answers import AnswerError
 from webapp.domain.codebook import Codebook
 from webapp.domain.questionnaire import Questionnaire, Section
@@ -33,13 +34,17 @@ class LinkProblem(Exception):
 
 @dataclass
 class Link:
+    """An open invitation with its draft unsealed; `draft_key` (from the token) seals it again."""
+
     invitation: Invitation
     round: Round
     questionnaire: Questionnaire
+    draft_key: bytes = field(default=b"", repr=False)
+    draft: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def answers(self) -> dict[str, Any]:
-        return dict(self.invitation.draft or {})
+        return dict(self.draft)
 
     def pages(self) -> list[Section]:
         """Return the pages to ask, given the answers so far."""
@@ -91,7 +96,20 @@ def open_link(session: Session, token: str, for_update: bool = False) -> Link:
         raise LinkProblem("closed")
     if found_round.status != "open":
         raise LinkProblem("not_open")
-    return Link(invitation, found_round, surveys.questionnaire_of(session, found_round.survey_version_id))
+    key = sealing.draft_key(token)
+    return Link(invitation, found_round, surveys.questionnaire_of(session, found_round.survey_version_id),
+                key, _unseal_draft(invitation, key))
+
+
+def _unseal_draft(invitation: Invitation, key: bytes) -> dict[str, Any]:
+    if invitation.sealed_draft is None:
+        return {}
+    try:
+        return sealing.unseal(key, invitation.sealed_draft, sealing.DRAFT_CONTEXT)
+    except sealing.SealError:
+        log.warning("a draft could not be unsealed; its link starts again from the first page")
+        invitation.draft_page = 0
+        return {}
 
 
 @dataclass(frozen=True)
@@ -113,7 +131,7 @@ def save_page(session: Session, link: Link, key: str, submitted: dict[str, Any],
     if reason is not None and not errors:
         _screen_out(session, link, reason)
         return PageResult([], None, reason)
-    link.invitation.draft = merged
+    _keep_draft(link, merged)
     if going_back:
         return PageResult(errors, link.page_before(key))
     if errors:
@@ -125,9 +143,18 @@ def save_page(session: Session, link: Link, key: str, submitted: dict[str, Any],
     return PageResult([], following)
 
 
+def _keep_draft(link: Link, answers: dict[str, Any]) -> None:
+    """Seal the answers so far onto the invitation, with only the day of saving."""
+    link.draft = answers
+    link.invitation.sealed_draft = sealing.seal(link.draft_key, answers, sealing.DRAFT_CONTEXT)
+    link.invitation.draft_saved_on = date.today()
+
+
 def _screen_out(session: Session, link: Link, reason: str) -> None:
     """End politely: forget every answer, keep only a count per school."""
-    link.invitation.state, link.invitation.draft, link.invitation.draft_page = reason, None, 0
+    link.draft = {}
+    link.invitation.state, link.invitation.sealed_draft, link.invitation.draft_page = reason, None, 0
+    link.invitation.draft_saved_on = None
     upsert(session, ScreenOutCount,
            {"round_id": link.round.id, "school_id": link.invitation.school_id, "reason": reason, "count": 1},
            ["round_id", "school_id", "reason"], {"count": ScreenOutCount.count + 1})
@@ -151,7 +178,8 @@ def submit(session: Session, link: Link) -> SubmitResult:
         return SubmitResult(False, errors)
     claimed = session.execute(
         update(Invitation).where(Invitation.id == link.invitation.id, Invitation.state == "open")
-        .values(state="responded", draft=None, draft_page=0).execution_options(synchronize_session=False))
+        .values(state="responded", sealed_draft=None, draft_page=0, draft_saved_on=None)
+        .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         return SubmitResult(False, [])
     store_response(session, link.questionnaire, link.round.id, link.invitation.school_id, answers)
