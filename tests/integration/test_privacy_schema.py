@@ -7,9 +7,9 @@ from sqlalchemy import inspect, select
 
 from webapp.domain.simulate import simulate_answers
 from webapp.models import Answer, Invitation, Response
-from webapp.services import answering
+from webapp.services import answering, pool
 
-ANONYMOUS = ("response", "answer")
+ANONYMOUS = ("response", "answer", "response_pool")
 
 
 def test_no_key_id_or_fine_timestamp_links_responses_to_invitations(app, db_session):
@@ -39,6 +39,9 @@ def test_stored_responses_carry_random_ids_and_only_the_day(app, db_session, inv
         for section in link.questionnaire.sections:
             answering.save_page(db_session, link, section.key, simulate_answers(questionnaire, random.Random(n)))
         assert answering.submit(db_session, link).stored
+    db_session.commit()
+    assert pool.due_units(db_session) == [(link.round.id, link.invitation.school_id)]
+    assert pool.move_unit(db_session, link.round.id, link.invitation.school_id) == 5
     db_session.commit()
     ids = [r.id for r in db_session.scalars(select(Response))]
     invitation_ids = {str(i.id) for i in db_session.scalars(select(Invitation))}

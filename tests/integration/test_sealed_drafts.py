@@ -11,7 +11,7 @@ from tests.conftest import TEST_DB, sqlite_files
 from tests.integration.test_answering import answer_all, location, post_page
 from webapp.domain.simulate import simulate_answers
 from webapp.models import Invitation
-from webapp.services.rounds import hash_token
+from webapp.services.rounds import hash_token, set_status
 
 SECRET_TEXT = "Rektor sier aldri hei til meg i gangen"
 
@@ -64,6 +64,17 @@ def test_only_the_token_opens_a_draft(client, invite, db_session):
     opened = sealing.unseal(sealing.draft_key(token), invitation.sealed_draft, sealing.DRAFT_CONTEXT)
     assert opened["b_stillingsprosent"] == 60 and opened["b_rolle"] == "bua"
     assert invitation.draft_page == 2  # the page marker is kept as it was
+
+
+def test_closing_a_round_deletes_every_draft_of_the_round(client, invite, db_session):
+    tokens = invite("S1", 2) + invite("S2", 1)
+    for token in tokens:
+        post_page(client, token, "samtykke", {"b_samtykke": "ja"})
+    set_status(db_session, "Høst 2026", "closed")
+    db_session.commit()
+    left = db_session.execute(text("SELECT count(*) FROM invitation WHERE sealed_draft IS NOT NULL "
+                                   "OR draft_saved_on IS NOT NULL OR draft_page <> 0")).scalar()
+    assert left == 0
 
 
 @pytest.mark.skipif(TEST_DB != "sqlite", reason="reads the SQLite database file")

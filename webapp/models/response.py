@@ -1,7 +1,9 @@
-"""Invitations (with their sealed drafts) and anonymous responses.
+"""Invitations (with their sealed drafts), the response pool and anonymous responses.
 
-Unlinkability is a schema property: `response` and `answer` share no key, id, ordering or timestamp
-finer than a day with `invitation`. Responses get random ids; answers are keyed by response and item.
+Unlinkability is a schema property: `response`, `answer` and `response_pool` share no key, id,
+ordering or timestamp finer than a day with `invitation`. Responses get random ids; answers are keyed
+by response and item. How the rows are written keeps system columns and row order from linking them
+too (webapp.services.pool).
 """
 from __future__ import annotations
 
@@ -59,6 +61,19 @@ class Response(db.Model):
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class PooledResponse(db.Model):
+    """A submitted response waiting, sealed with the server's key, to be stored among others."""
+
+    __tablename__ = "response_pool"
+    __table_args__ = (Index("ix_response_pool_unit", "round_id", "school_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    submitted_on: Mapped[date] = mapped_column(Date)
 
 
 class Answer(db.Model):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from webapp.domain import sealing
 from webapp.domain.answers import AnswerError
 from webapp.domain.codebook import Codebook
 from webapp.domain.questionnaire import Questionnaire, Section
-from webapp.models import Answer, Invitation, Response, Round, ScreenOutCount
+from webapp.models import Answer, Invitation, PooledResponse, Response, Round, ScreenOutCount
 from webapp.services import outbox, surveys
 from webapp.services.rounds import hash_token
 from webapp.services.upsert import upsert
@@ -167,10 +168,12 @@ class SubmitResult:
 
 
 def submit(session: Session, link: Link) -> SubmitResult:
-    """Move the draft into an anonymous response, exactly once.
+    """Move the draft into the response pool, exactly once.
 
     The invitation is claimed with a conditional UPDATE, so a double click or a replayed POST finds
-    it already responded and stores nothing. The response gets a random id and only the day.
+    it already responded and stores nothing. The answers go into the pool sealed, with a random id
+    and only the day; the mover (webapp.services.pool) stores them later among the school's others,
+    so this transaction ties the invitation to nothing readable.
     """
     answers, errors = domain.validate_response(link.questionnaire, domain.prune_hidden(
         link.questionnaire, link.answers))
@@ -182,17 +185,25 @@ def submit(session: Session, link: Link) -> SubmitResult:
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         return SubmitResult(False, [])
-    store_response(session, link.questionnaire, link.round.id, link.invitation.school_id, answers)
+    pool_response(session, link.round.id, link.invitation.school_id, answers)
     return SubmitResult(True, [])
 
 
+def pool_response(session: Session, round_id: int, school_id: int, answers: dict[str, Any]) -> None:
+    """Seal a validated response into the pool with the server's key (caller commits)."""
+    sealed = sealing.seal(sealing.pool_key(current_app.secret_key), answers,
+                          sealing.pool_context(round_id, school_id))
+    session.add(PooledResponse(id=uuid.uuid4().hex, round_id=round_id, school_id=school_id, sealed=sealed,
+                               submitted_on=date.today()))
+
+
 def store_response(session: Session, questionnaire: Questionnaire, round_id: int, school_id: int,
-                   answers: dict[str, Any]) -> None:
+                   answers: dict[str, Any], submitted_on: date | None = None) -> None:
     """Insert a validated response, its answers and its outbox event (caller commits)."""
     derived = domain.derive(questionnaire, answers)
     response_id = uuid.uuid4().hex
     session.add(Response(
-        id=response_id, round_id=round_id, school_id=school_id, submitted_on=date.today(),
+        id=response_id, round_id=round_id, school_id=school_id, submitted_on=submitted_on or date.today(),
         yrkesgruppe=derived.get("yrkesgruppe"), skoleslag=derived.get("skoleslag"),
         ufaglaert=derived.get("ufaglaert"), b_trinn=answers.get("b_trinn"),
         vector=Codebook.of(questionnaire).encode(answers)))

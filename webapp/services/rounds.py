@@ -78,7 +78,9 @@ def _select_schools(session: Session, codes: list[str] | None, kommune: str | No
 
 
 def set_status(session: Session, name: str, status: str) -> Round:
-    """Open a draft round, or close an open one."""
+    """Open a draft round, or close an open one (then commit, and call pool.vacuum)."""
+    from webapp.services import pool  # pool stores through answering, which imports this module
+
     target = get_round(session, name)
     allowed = {"open": ("draft", "closed"), "closed": ("open",)}[status]
     if target.status not in allowed:
@@ -88,6 +90,7 @@ def set_status(session: Session, name: str, status: str) -> Round:
         target.opened_at = now()
     else:
         target.closed_at = now()
+        pool.close_round(session, target)
     return target
 
 
