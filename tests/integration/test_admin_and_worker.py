@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_token
 from webapp.domain.simulate import simulate_answers
 from webapp.extensions import db
-from webapp.models import OutboxEvent, SchoolStats
+from webapp.models import OutboxEvent, Response, SchoolStats
 from webapp.services import answering, outbox
 from webapp.services.users import create_user
 
@@ -41,7 +41,7 @@ def test_admin_pages_need_an_admin_login(client):
     assert wrong.status_code == 422 and "E-postadressen eller passordet er feil" in wrong.get_data(as_text=True)
 
 
-def test_relayed_events_move_the_count_on_the_admin_page(app, admin_client, invite):
+def test_relayed_events_move_the_workers_count(app, invite):
     from workers import actors
 
     tokens = invite("S2", 4)
@@ -61,7 +61,20 @@ def test_relayed_events_move_the_count_on_the_admin_page(app, admin_client, invi
     with app.app_context():
         assert db.session.scalars(select(SchoolStats)).one().responses == 2
 
-    # … Then the admin page shows 2 of 4 invitations for that school
+
+def test_the_admin_page_counts_a_response_as_soon_as_it_is_sent(app, admin_client, invite, db_session):
+    # Given two people at a school of four who sent their answers, which wait in the pool …
+    tokens = invite("S2", 4)
+    for seed, token in enumerate(tokens[:2]):
+        link = answering.open_link(db_session, token)
+        for section in link.questionnaire.sections:
+            answering.save_page(db_session, link, section.key, simulate_answers(link.questionnaire,
+                                                                                random.Random(seed)))
+        assert answering.submit(db_session, link).stored
+    db_session.commit()
+    assert db_session.scalar(select(func.count()).select_from(Response)) == 0
+
+    # … Then the admin page already shows 2 of 4 invitations answered for that school
     round_page = admin_client.get("/admin/runder/1").get_data(as_text=True)
     assert 'data-school="S2"' in round_page
     row = round_page.split('data-school="S2"', 1)[1].split("</tr>", 1)[0]

@@ -24,8 +24,10 @@ def test_a_submit_uses_the_link_and_pools_a_sealed_response_of_fixed_size(app, i
     submit_as(db_session, short, 1, "Kort.")
     submit_as(db_session, long, 2, "Hemmelig fritekst " + "æ" * 1900)
 
-    # Then both links are used, but nothing is stored as a response yet …
+    # Then both links are used and counted at once, but nothing is stored as a response yet …
     assert {i.state for i in db_session.scalars(select(Invitation))} == {"responded"}
+    status = {s.code: s.responses for s in rounds.round_status(db_session, rounds.get_round(db_session, "Høst 2026"))}
+    assert status["S1"] == 2
     assert count(db_session, Response) == 0 and count(db_session, OutboxEvent) == 0
 
     # … and the two pooled rows are sealed: no answer in them, and the same length

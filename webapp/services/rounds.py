@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.models import Invitation, Kommune, Response, Round, RoundSchool, School, SchoolStats
+from webapp.models import Invitation, Kommune, Round, RoundSchool, School, SchoolStats
 from webapp.services import surveys
 
 log = logging.getLogger(__name__)
@@ -128,13 +128,17 @@ class SchoolStatus:
 
 
 def round_status(session: Session, target: Round) -> list[SchoolStatus]:
-    """Invitations, stored responses and the worker's count per school of the round."""
+    """Invitations, responses (used invitations) and the worker's count per school of the round.
+
+    Responses are counted from the used invitations: a response waiting in the pool counts at once.
+    """
     invitations = dict(session.execute(
         select(Invitation.school_id, func.count()).where(Invitation.round_id == target.id)
         .group_by(Invitation.school_id)).all())
     responses = dict(session.execute(
-        select(Response.school_id, func.count()).where(Response.round_id == target.id)
-        .group_by(Response.school_id)).all())
+        select(Invitation.school_id, func.count()).where(Invitation.round_id == target.id,
+                                                         Invitation.state == "responded")
+        .group_by(Invitation.school_id)).all())
     stats = {s.school_id: s for s in session.scalars(select(SchoolStats).filter_by(round_id=target.id))}
     rows = session.execute(
         select(School, Kommune.name).join(RoundSchool, RoundSchool.school_id == School.id)
