@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -11,6 +11,7 @@ from tests.conftest import TEST_DB, sqlite_files
 from tests.integration.test_answering import answer_all, location, post_page
 from webapp.domain.simulate import simulate_answers
 from webapp.models import Invitation
+from webapp.services import answering
 from webapp.services.rounds import hash_token, set_status
 
 SECRET_TEXT = "Rektor sier aldri hei til meg i gangen"
@@ -66,6 +67,27 @@ def test_only_the_token_opens_a_draft(client, invite, db_session):
     assert invitation.draft_page == 2  # the page marker is kept as it was
 
 
+def test_drafts_nobody_continued_are_deleted_after_the_retention_period(app, client, invite, db_session):
+    from workers.scheduler import delete_stale_drafts
+
+    old, recent = invite("S1", 2)
+    for token in (old, recent):
+        post_page(client, token, "samtykke", {"b_samtykke": "ja"})
+    retention = app.config["LAGET"].draft_retention_days
+    db_session.execute(text("UPDATE invitation SET draft_saved_on = :day WHERE token_hash = :hash"),
+                       {"day": date.today() - timedelta(days=retention + 1), "hash": hash_token(old)})
+    db_session.commit()
+
+    # When the scheduler's daily job runs
+    assert delete_stale_drafts(app) == 1
+
+    # Then the forgotten draft is gone and its link starts from the beginning; the recent one is kept
+    db_session.expire_all()
+    assert answering.open_link(db_session, old).answers == {}
+    assert location(client.get(f"/s/{old}")).endswith("/side/samtykke")
+    assert answering.open_link(db_session, recent).answers == {"b_samtykke": "ja"}
+
+
 def test_closing_a_round_deletes_every_draft_of_the_round(client, invite, db_session):
     tokens = invite("S1", 2) + invite("S2", 1)
     for token in tokens:
@@ -75,6 +97,17 @@ def test_closing_a_round_deletes_every_draft_of_the_round(client, invite, db_ses
     left = db_session.execute(text("SELECT count(*) FROM invitation WHERE sealed_draft IS NOT NULL "
                                    "OR draft_saved_on IS NOT NULL OR draft_page <> 0")).scalar()
     assert left == 0
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nb", "De slettes hvis du ikke har fortsatt på 14 dager, og når undersøkelsen stenger."),
+    ("nn", "Dei blir sletta om du ikkje har halde fram på 14 dagar, og når undersøkinga blir stengd."),
+    ("en", "They are deleted if you have not continued for 14 days, and when the survey closes."),
+])
+def test_the_welcome_page_says_how_long_unsent_answers_are_kept(client, invite, lang, said):
+    page = client.get(f"/s/{invite('S1')[0]}/side/samtykke?lang={lang}").get_data(as_text=True)
+    consent = page.split('class="consent"', 1)[1].split("</details>", 1)[0]
+    assert said in consent
 
 
 @pytest.mark.skipif(TEST_DB != "sqlite", reason="reads the SQLite database file")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
@@ -195,6 +195,16 @@ def pool_response(session: Session, round_id: int, school_id: int, answers: dict
                           sealing.pool_context(round_id, school_id))
     session.add(PooledResponse(id=uuid.uuid4().hex, round_id=round_id, school_id=school_id, sealed=sealed,
                                submitted_on=date.today()))
+
+
+def delete_stale_drafts(session: Session, retention_days: int, today: date | None = None) -> int:
+    """Forget the drafts of links nobody has continued for `retention_days`; returns how many."""
+    cutoff = (today or date.today()) - timedelta(days=retention_days)
+    deleted = session.execute(
+        update(Invitation).where(Invitation.state == "open", Invitation.draft_saved_on < cutoff)
+        .values(sealed_draft=None, draft_page=0, draft_saved_on=None)
+        .execution_options(synchronize_session=False))
+    return deleted.rowcount
 
 
 def store_response(session: Session, questionnaire: Questionnaire, round_id: int, school_id: int,
