@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -167,6 +168,13 @@ def questionnaire():
 
     path = PROJECT_ROOT / "surveys" / "kompetanse-og-anerkjennelse" / "v1.yaml"
     return parse_definition(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def sqlite_files(database_url: str) -> bytes:
+    """The bytes of a SQLite database and its write-ahead log, read by another process: closing a file
+    of the database in this one would drop the POSIX locks that this process's connections hold."""
+    path = database_url.removeprefix("sqlite:///")
+    return subprocess.run(["cat", path, path + "-wal"], capture_output=True, check=True).stdout
 
 
 def scratch_dir() -> Path:

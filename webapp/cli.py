@@ -166,11 +166,12 @@ def open_round_command(name: str) -> None:
 @with_appcontext
 def close_round_command(name: str) -> None:
     """Close a round: its links stop accepting answers, and its final figures are published."""
-    from webapp.services import aggregates
+    from webapp.services import aggregates, pool
 
     with _round_errors():
         found = round_service.set_status(db.session, name, "closed")
         db.session.commit()
+    pool.vacuum(db.engine)  # the responses just stored leave dead pool rows and invitation versions
     # A closed round shows all it safely can: rebuild from the answers (messages may still be queued)
     # and publish the final figures (services/publication.py).
     try:

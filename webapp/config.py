@@ -34,6 +34,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     surveys_dir: Path = PROJECT_ROOT / "surveys"
     privacy_threshold: int = 5
+    draft_retention_days: int = 14
     default_locale: str = "nb"
     testing: bool = False
     session_cookie_secure: bool = False
@@ -60,6 +61,9 @@ class Settings:
             kwargs["surveys_dir"] = Path(env["LAGET_SURVEYS_DIR"])
         if env.get("PRIVACY_THRESHOLD"):
             kwargs["privacy_threshold"] = _positive_int("PRIVACY_THRESHOLD", env["PRIVACY_THRESHOLD"])
+        if env.get("DRAFT_RETENTION_DAYS"):
+            kwargs["draft_retention_days"] = _positive_int("DRAFT_RETENTION_DAYS",
+                                                           env["DRAFT_RETENTION_DAYS"])
         if env.get("SESSION_COOKIE_SECURE"):
             kwargs["session_cookie_secure"] = env["SESSION_COOKIE_SECURE"].lower() in ("1", "true", "yes")
         kwargs.update(_login_settings(env))

@@ -11,6 +11,7 @@ from flask import Flask
 from webapp.extensions import db
 from webapp.services import outbox
 from workers import actors
+from workers.mover import PoolMover
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +25,13 @@ def send_event(topic: str, payload: dict[str, Any]) -> None:
 
 
 class OutboxRelay:
-    """A thread that relays pending outbox events every `interval` seconds, backing off while the broker is down."""
+    """A thread that relays pending outbox events every `interval` seconds, backing off while the broker
+    is down. It runs the pool mover first, so the events of a batch the mover stores go out in the same pass.
+    """
 
     def __init__(self, app: Flask, interval: float = 0.2, max_backoff: float = 5.0):
         self.app, self.interval, self.max_backoff = app, interval, max_backoff
+        self.mover = PoolMover(app)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -43,6 +47,10 @@ class OutboxRelay:
     def run(self) -> None:
         delay = self.interval
         while not self._stop.is_set():
+            try:
+                self.mover.run_due()
+            except Exception as exc:  # the database is away; the pool waits for the next pass
+                log.warning("pool mover: database unavailable (%s)", type(exc).__name__)
             try:
                 sent, failure = self.relay_once()
             except Exception as exc:  # the database itself is away; try again later

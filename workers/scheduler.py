@@ -1,4 +1,5 @@
-"""Periodic work inside a worker process: reconcile open rounds every RECONCILE_MINUTES (default 30)."""
+"""Periodic work inside a worker process: reconcile open rounds every RECONCILE_MINUTES (default 30),
+and delete the drafts nobody has continued for DRAFT_RETENTION_DAYS, daily."""
 from __future__ import annotations
 
 import logging
@@ -11,9 +12,11 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import Round
+from webapp.services import answering, pool
 from workers import actors
 
 log = logging.getLogger(__name__)
+DAY = 24 * 60 * 60
 
 
 def enqueue_reconciliations(app: Flask) -> int:
@@ -28,8 +31,21 @@ def enqueue_reconciliations(app: Flask) -> int:
     return len(ids)
 
 
+def delete_stale_drafts(app: Flask) -> int:
+    """Delete the drafts of links nobody has continued for the retention period; returns how many."""
+    with app.app_context():
+        try:
+            deleted = answering.delete_stale_drafts(db.session, app.config["LAGET"].draft_retention_days)
+            db.session.commit()
+            if deleted:
+                pool.vacuum(db.engine)  # their old row versions go too
+        finally:
+            db.session.remove()
+    return deleted
+
+
 class SchedulerMiddleware(dramatiq.Middleware):
-    """Start the timer when a worker boots; every process schedules, and reconciling twice is harmless."""
+    """Start the timers when a worker boots; every process schedules, and doing either twice is harmless."""
 
     def __init__(self, app: Flask, minutes: float | None = None):
         self.app = app
@@ -43,8 +59,18 @@ class SchedulerMiddleware(dramatiq.Middleware):
             except Exception as exc:  # broker or database away: try again next time
                 log.warning("could not schedule reconciliation (%s)", type(exc).__name__)
 
+    def _delete_drafts_daily(self) -> None:
+        while True:
+            try:
+                log.info("deleted %d stale draft(s)", delete_stale_drafts(self.app))
+            except Exception as exc:  # database away: try again tomorrow
+                log.warning("could not delete stale drafts (%s)", type(exc).__name__)
+            if self._stop.wait(DAY):
+                return
+
     def after_worker_boot(self, broker, worker) -> None:  # noqa: ANN001
         threading.Thread(target=self._run, name="reconcile-scheduler", daemon=True).start()
+        threading.Thread(target=self._delete_drafts_daily, name="draft-deleter", daemon=True).start()
 
     def before_worker_shutdown(self, broker, worker) -> None:  # noqa: ANN001
         self._stop.set()

@@ -1,6 +1,7 @@
 """A staff member answers the questionnaire on a phone (360×740) in headless Chromium against laget serve."""
 from __future__ import annotations
 
+import random
 import re
 
 from playwright.sync_api import Page, expect
@@ -8,7 +9,9 @@ from sqlalchemy import func, select
 
 from tests.conftest import ARTIFACTS
 from tests.processes import wait_until
-from webapp.models import Invitation, Response, School, SchoolStats
+from webapp.domain.simulate import simulate_answers
+from webapp.models import Invitation, PooledResponse, Response, School, SchoolStats
+from webapp.services import answering
 
 PHONE_WIDTH = 360
 GRAD5 = ["Ikke i det hele tatt", "I liten grad", "I noen grad", "I stor grad", "I svært stor grad"]
@@ -247,15 +250,25 @@ def test_a_staff_member_answers_everything_on_a_phone(live_server, invite, new_p
     expect(page.get_by_role("heading", level=1)).to_have_text("Takk for svarene dine!")
     check_page(page, "thanks-360.png")
 
-    # … exactly one anonymous response is stored and the invitation is used
-    assert db_session.scalar(select(func.count()).select_from(Response)) == 1
+    # … the invitation is used and exactly one response waits, sealed, for more from the school
     assert db_session.scalars(select(Invitation)).one().state == "responded"
+    assert db_session.scalar(select(func.count()).select_from(PooledResponse)) == 1
+    assert db_session.scalar(select(func.count()).select_from(Response)) == 0
 
-    # … and the server's in-process worker counts it for the school
+    # … and once four colleagues have answered too, the server's in-process mover stores the five
+    # together and its worker counts them for the school
+    for seed, other in enumerate(invite("S1", 4)):
+        colleague = answering.open_link(db_session, other)
+        for section in colleague.questionnaire.sections:
+            answering.save_page(db_session, colleague, section.key,
+                                simulate_answers(colleague.questionnaire, random.Random(seed)))
+        assert answering.submit(db_session, colleague).stored
+        db_session.commit()
     school_id = db_session.scalar(select(School.id).filter_by(code="S1"))
 
     def counted() -> bool:
         db_session.rollback()  # see what the server committed since the last look
-        return db_session.scalar(select(SchoolStats.responses).filter_by(school_id=school_id)) == 1
+        return db_session.scalar(select(SchoolStats.responses).filter_by(school_id=school_id)) == 5
 
-    wait_until(counted, timeout=20, what="the embedded worker to count the response in SchoolStats")
+    wait_until(counted, timeout=20, what="the embedded mover and worker to count 5 responses in SchoolStats")
+    assert db_session.scalar(select(func.count()).select_from(PooledResponse)) == 0

@@ -5,7 +5,9 @@ from sqlalchemy import func, select
 
 from tests.conftest import csrf_token
 from webapp.domain.simulate import simulate_answers
-from webapp.models import Answer, Invitation, OutboxEvent, Response, ScreenOutCount
+from webapp.models import Answer, Invitation, OutboxEvent, PooledResponse, Response, ScreenOutCount
+from webapp.services import answering
+from webapp.services.rounds import set_status
 
 
 def post_page(client, token, key, answers, nav="next"):
@@ -54,7 +56,12 @@ def test_whole_questionnaire_is_stored_once_and_anonymously(client, invite, db_s
     assert second.status_code == 410 and "Du har allerede svart" in second.get_data(as_text=True)
     assert client.get(f"/s/{token}/takk").status_code == 200
 
-    # … then exactly one response holds the answers, the draft is gone and one event waits in the outbox.
+    # … then exactly one response waits in the pool and the draft is gone; once the pool is emptied
+    # (here by closing the round) exactly one response holds the answers and one event waits in the outbox.
+    assert db_session.scalar(select(func.count()).select_from(PooledResponse)) == 1
+    assert db_session.scalars(select(Invitation)).one().sealed_draft is None
+    set_status(db_session, "Høst 2026", "closed")
+    db_session.commit()
     assert db_session.scalar(select(func.count()).select_from(Response)) == 1
     response = db_session.scalars(select(Response)).one()
     stored = {}
@@ -64,7 +71,8 @@ def test_whole_questionnaire_is_stored_once_and_anonymously(client, invite, db_s
     assert stored["fritekst"] == ["Bra!"] and "behov_fravaer" not in stored
     assert stored["b_rolle"] == [answers["b_rolle"]]
     invitation = db_session.scalars(select(Invitation)).one()
-    assert invitation.state == "responded" and invitation.draft is None
+    assert invitation.state == "responded" and invitation.sealed_draft is None
+    assert db_session.scalar(select(func.count()).select_from(PooledResponse)) == 0
     assert db_session.scalar(select(func.count()).select_from(OutboxEvent)) == 1
     assert len(response.id) == 32 and response.id != str(invitation.id)
 
@@ -126,7 +134,7 @@ def test_declining_consent_stores_nothing_but_a_count(client, invite, db_session
     assert "valgt å ikke være med" in client.get(location(response)).get_data(as_text=True)
     assert db_session.scalar(select(func.count()).select_from(Response)) == 0
     assert db_session.scalars(select(ScreenOutCount)).one().count == 1
-    assert db_session.scalars(select(Invitation)).one().draft is None
+    assert db_session.scalars(select(Invitation)).one().sealed_draft is None
     assert client.get(f"/s/{token}").status_code == 410
 
 
@@ -150,7 +158,6 @@ def test_unknown_used_and_closed_links_get_clear_pages(client, invite, app, ques
 
     open_token = invite("S1")[0]
     from webapp.extensions import db
-    from webapp.services.rounds import set_status
     with app.app_context():
         set_status(db.session, "Høst 2026", "closed")
         db.session.commit()
@@ -162,7 +169,7 @@ def test_a_post_without_csrf_token_is_refused_and_saves_nothing(client, invite, 
     token = invite("S1")[0]
     response = client.post(f"/s/{token}/side/samtykke", data={"b_samtykke": "ja"})
     assert response.status_code == 400 and "Siden hadde gått ut på tid" in response.get_data(as_text=True)
-    assert db_session.scalars(select(Invitation)).one().draft is None
+    assert db_session.scalars(select(Invitation)).one().sealed_draft is None
 
 
 def test_back_keeps_the_answers_of_the_page(client, invite, db_session):
@@ -170,7 +177,7 @@ def test_back_keeps_the_answers_of_the_page(client, invite, db_session):
     post_page(client, token, "samtykke", {"b_samtykke": "ja"})
     back = post_page(client, token, "bakgrunn", {"b_elevrettet": "ja", "b_fast": "fast"}, nav="back")
     assert location(back).endswith("/side/samtykke")
-    assert db_session.scalars(select(Invitation)).one().draft["b_fast"] == "fast"
+    assert answering.open_link(db_session, token).answers["b_fast"] == "fast"
 
 
 def test_the_page_is_offered_in_nynorsk_and_english(client, invite):

@@ -7,9 +7,9 @@ from sqlalchemy import inspect, select
 
 from webapp.domain.simulate import simulate_answers
 from webapp.models import Answer, Invitation, Response
-from webapp.services import answering
+from webapp.services import answering, pool
 
-ANONYMOUS = ("response", "answer")
+ANONYMOUS = ("response", "answer", "response_pool")
 
 
 def test_no_key_id_or_fine_timestamp_links_responses_to_invitations(app, db_session):
@@ -40,10 +40,14 @@ def test_stored_responses_carry_random_ids_and_only_the_day(app, db_session, inv
             answering.save_page(db_session, link, section.key, simulate_answers(questionnaire, random.Random(n)))
         assert answering.submit(db_session, link).stored
     db_session.commit()
+    assert pool.due_units(db_session) == [(link.round.id, link.invitation.school_id)]
+    assert pool.move_unit(db_session, link.round.id, link.invitation.school_id) == 5
+    db_session.commit()
     ids = [r.id for r in db_session.scalars(select(Response))]
     invitation_ids = {str(i.id) for i in db_session.scalars(select(Invitation))}
     assert len(set(ids)) == 5 and not set(ids) & invitation_ids
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
     assert sorted(ids) != ids or sorted(ids, reverse=True) != ids  # not issued in order
-    assert all(i.draft is None and i.state == "responded" for i in db_session.scalars(select(Invitation)))
+    invitations = db_session.scalars(select(Invitation)).all()
+    assert all(i.sealed_draft is None and i.state == "responded" for i in invitations)
     assert {a.response_id for a in db_session.scalars(select(Answer))} == set(ids)

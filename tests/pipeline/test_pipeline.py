@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.processes import wait_until
 from webapp.domain.simulate import simulate_answers
-from webapp.models import Aggregate, OutboxEvent, Response, School, SchoolStats
+from webapp.models import Aggregate, OutboxEvent, PooledResponse, Response, School, SchoolStats
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -40,13 +40,23 @@ def counted(db_session, code: str) -> int | None:
     return stats.responses if stats else None
 
 
-def test_a_submitted_response_is_counted_by_the_worker(web, worker, invite, db_session, questionnaire):
-    tokens = invite("S2", 2)
+def pooled(db_session) -> int:
+    db_session.expire_all()
+    found = db_session.scalar(select(func.count()).select_from(PooledResponse))
+    db_session.rollback()
+    return found
+
+
+def test_submitted_responses_are_stored_together_and_counted_by_the_worker(web, worker, invite, db_session,
+                                                                          questionnaire):
+    """The worker's mover stores a school's responses once the threshold (5) of them wait in the pool."""
+    tokens = invite("S2", 5)
     for seed, token in enumerate(tokens):
         submitted = answer_over_http(web.base_url, token, questionnaire, seed)
         assert submitted.status_code == 302 and submitted.headers["Location"].endswith("/takk")
-    wait_until(lambda: counted(db_session, "S2") == 2, timeout=20, what="the worker to count 2 responses")
+    wait_until(lambda: counted(db_session, "S2") == 5, timeout=20, what="the worker to count 5 responses")
     assert db_session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+    assert pooled(db_session) == 0
 
 
 def published_respondents(db_session, code: str) -> int | None:
@@ -65,36 +75,45 @@ def test_the_worker_publishes_a_school_once_the_threshold_is_reached(web, worker
     tokens = invite("S3", 5)
     for seed, token in enumerate(tokens[:4]):
         answer_over_http(web.base_url, token, questionnaire, 10 + seed, b_rolle="miljoarbeider")
-    wait_until(lambda: counted(db_session, "S3") == 4, timeout=20, what="the worker to count 4 responses")
-    # Four of a group are not a block: nothing is published yet
-    assert published_respondents(db_session, "S3") is None
+    # Four responses wait in the pool: nothing of the school is stored, counted or published yet
+    assert pooled(db_session) == 4
+    assert counted(db_session, "S3") is None and published_respondents(db_session, "S3") is None
     answer_over_http(web.base_url, tokens[4], questionnaire, 14, b_rolle="miljoarbeider")
     wait_until(lambda: published_respondents(db_session, "S3") == 5, timeout=20,
                what="the worker to release the school's block of 5 answers")
 
 
+def stored(db_session) -> int:
+    db_session.expire_all()
+    found = db_session.scalar(select(func.count()).select_from(Response))
+    db_session.rollback()
+    return found
+
+
 def test_redis_down_during_submit_loses_nothing(web, worker, redis_server, invite, db_session, questionnaire):
-    # Given a running pipeline that has counted one response
-    first, second = invite("S1", 2)
-    answer_over_http(web.base_url, first, questionnaire, 1)
-    wait_until(lambda: counted(db_session, "S1") == 1, timeout=20, what="the first count")
+    # Given a running pipeline that has counted a first batch of five responses
+    tokens = invite("S1", 10)
+    for seed, token in enumerate(tokens[:5]):
+        answer_over_http(web.base_url, token, questionnaire, seed)
+    wait_until(lambda: counted(db_session, "S1") == 5, timeout=20, what="the first count")
 
-    # When Redis dies and another person submits
+    # When Redis dies and five more people submit
     redis_server.stop()
-    submitted = answer_over_http(web.base_url, second, questionnaire, 2)
+    for seed, token in enumerate(tokens[5:]):
+        submitted = answer_over_http(web.base_url, token, questionnaire, 5 + seed)
+        assert submitted.status_code == 302 and submitted.headers["Location"].endswith("/takk")
 
-    # Then the submit succeeds, the response is stored and its event waits in the outbox
-    assert submitted.status_code == 302 and submitted.headers["Location"].endswith("/takk")
-    assert db_session.scalar(select(func.count()).select_from(Response)) == 2
+    # Then the submits succeed, the mover stores the responses and their events wait in the outbox
+    wait_until(lambda: stored(db_session) == 10, timeout=20, what="the mover to store the second batch")
     wait_until(lambda: "outbox relay: broker or database unavailable" in worker.output(), timeout=20,
                what="the relay to notice that Redis is down")
     db_session.expire_all()
-    assert db_session.scalar(select(func.count()).select_from(OutboxEvent)) == 1
-    assert counted(db_session, "S1") == 1
+    assert db_session.scalar(select(func.count()).select_from(OutboxEvent)) == 5
+    assert counted(db_session, "S1") == 5
 
-    # When Redis comes back on the same port, Then the event goes out and the count moves
+    # When Redis comes back on the same port, Then the events go out and the count moves
     redis_server.start()
-    wait_until(lambda: counted(db_session, "S1") == 2, timeout=40, what="the count after Redis is back")
+    wait_until(lambda: counted(db_session, "S1") == 10, timeout=40, what="the count after Redis is back")
     assert worker.alive(), worker.output()[-3000:]
     db_session.expire_all()
     assert db_session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
@@ -121,5 +140,4 @@ def test_concurrent_submits_of_one_link_store_one_response(web, invite, db_sessi
         statuses = list(pool.map(send, range(6)))
 
     assert sorted(set(statuses)) in ([302], [302, 410]), statuses
-    db_session.expire_all()
-    assert db_session.scalar(select(func.count()).select_from(Response)) == 1
+    assert pooled(db_session) == 1

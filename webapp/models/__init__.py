@@ -2,11 +2,11 @@
 from webapp.models.aggregate import Aggregate, SchoolStats
 from webapp.models.org import Fylke, Kommune, School
 from webapp.models.outbox import OutboxEvent
-from webapp.models.response import Answer, Invitation, Response, ScreenOutCount
+from webapp.models.response import Answer, Invitation, PooledResponse, Response, ScreenOutCount
 from webapp.models.survey import Round, RoundSchool, SurveyVersion
 from webapp.models.user import User
 
 __all__ = [
-    "Aggregate", "Answer", "Fylke", "Invitation", "Kommune", "OutboxEvent", "Response", "Round", "RoundSchool",
-    "School", "SchoolStats", "ScreenOutCount", "SurveyVersion", "User",
+    "Aggregate", "Answer", "Fylke", "Invitation", "Kommune", "OutboxEvent", "PooledResponse", "Response",
+    "Round", "RoundSchool", "School", "SchoolStats", "ScreenOutCount", "SurveyVersion", "User",
 ]

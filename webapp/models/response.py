@@ -1,14 +1,15 @@
-"""Invitations (with their drafts) and anonymous responses.
+"""Invitations (with their sealed drafts), the response pool and anonymous responses.
 
-Unlinkability is a schema property: `response` and `answer` share no key, id, ordering or timestamp
-finer than a day with `invitation`. Responses get random ids; answers are keyed by response and item.
+Unlinkability is a schema property: `response`, `answer` and `response_pool` share no key, id,
+ordering or timestamp finer than a day with `invitation`. Responses get random ids; answers are keyed
+by response and item. How the rows are written keeps system columns and row order from linking them
+too (webapp.services.pool).
 """
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -30,8 +31,12 @@ class Invitation(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     state: Mapped[str] = mapped_column(String(20), default="open")
     created_on: Mapped[date] = mapped_column(Date)
-    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The answers so far, sealed with a key derived from the token (webapp.domain.sealing): the
+    # database alone cannot read them. draft_page is the furthest page reached, draft_saved_on the
+    # day of the last save (for deleting drafts nobody came back to).
+    sealed_draft: Mapped[bytes | None] = mapped_column(LargeBinary)
     draft_page: Mapped[int] = mapped_column(Integer, default=0)
+    draft_saved_on: Mapped[date | None] = mapped_column(Date)
 
     @property
     def responded(self) -> bool:
@@ -56,6 +61,19 @@ class Response(db.Model):
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class PooledResponse(db.Model):
+    """A submitted response waiting, sealed with the server's key, to be stored among others."""
+
+    __tablename__ = "response_pool"
+    __table_args__ = (Index("ix_response_pool_unit", "round_id", "school_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    submitted_on: Mapped[date] = mapped_column(Date)
 
 
 class Answer(db.Model):

@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from webapp.domain import answers as domain
+from webapp.domain import sealing
 from webapp.domain.answers import AnswerError
 from webapp.domain.codebook import Codebook
 from webapp.domain.questionnaire import Questionnaire, Section
-from webapp.models import Answer, Invitation, Response, Round, ScreenOutCount
+from webapp.models import Answer, Invitation, PooledResponse, Response, Round, ScreenOutCount
 from webapp.services import outbox, surveys
 from webapp.services.rounds import hash_token
 from webapp.services.upsert import upsert
@@ -33,13 +35,17 @@ class LinkProblem(Exception):
 
 @dataclass
 class Link:
+    """An open invitation with its draft unsealed; `draft_key` (from the token) seals it again."""
+
     invitation: Invitation
     round: Round
     questionnaire: Questionnaire
+    draft_key: bytes = field(default=b"", repr=False)
+    draft: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def answers(self) -> dict[str, Any]:
-        return dict(self.invitation.draft or {})
+        return dict(self.draft)
 
     def pages(self) -> list[Section]:
         """Return the pages to ask, given the answers so far."""
@@ -91,7 +97,20 @@ def open_link(session: Session, token: str, for_update: bool = False) -> Link:
         raise LinkProblem("closed")
     if found_round.status != "open":
         raise LinkProblem("not_open")
-    return Link(invitation, found_round, surveys.questionnaire_of(session, found_round.survey_version_id))
+    key = sealing.draft_key(token)
+    return Link(invitation, found_round, surveys.questionnaire_of(session, found_round.survey_version_id),
+                key, _unseal_draft(invitation, key))
+
+
+def _unseal_draft(invitation: Invitation, key: bytes) -> dict[str, Any]:
+    if invitation.sealed_draft is None:
+        return {}
+    try:
+        return sealing.unseal(key, invitation.sealed_draft, sealing.DRAFT_CONTEXT)
+    except sealing.SealError:
+        log.warning("a draft could not be unsealed; its link starts again from the first page")
+        invitation.draft_page = 0
+        return {}
 
 
 @dataclass(frozen=True)
@@ -113,7 +132,7 @@ def save_page(session: Session, link: Link, key: str, submitted: dict[str, Any],
     if reason is not None and not errors:
         _screen_out(session, link, reason)
         return PageResult([], None, reason)
-    link.invitation.draft = merged
+    _keep_draft(link, merged)
     if going_back:
         return PageResult(errors, link.page_before(key))
     if errors:
@@ -125,9 +144,18 @@ def save_page(session: Session, link: Link, key: str, submitted: dict[str, Any],
     return PageResult([], following)
 
 
+def _keep_draft(link: Link, answers: dict[str, Any]) -> None:
+    """Seal the answers so far onto the invitation, with only the day of saving."""
+    link.draft = answers
+    link.invitation.sealed_draft = sealing.seal(link.draft_key, answers, sealing.DRAFT_CONTEXT)
+    link.invitation.draft_saved_on = date.today()
+
+
 def _screen_out(session: Session, link: Link, reason: str) -> None:
     """End politely: forget every answer, keep only a count per school."""
-    link.invitation.state, link.invitation.draft, link.invitation.draft_page = reason, None, 0
+    link.draft = {}
+    link.invitation.state, link.invitation.sealed_draft, link.invitation.draft_page = reason, None, 0
+    link.invitation.draft_saved_on = None
     upsert(session, ScreenOutCount,
            {"round_id": link.round.id, "school_id": link.invitation.school_id, "reason": reason, "count": 1},
            ["round_id", "school_id", "reason"], {"count": ScreenOutCount.count + 1})
@@ -140,10 +168,12 @@ class SubmitResult:
 
 
 def submit(session: Session, link: Link) -> SubmitResult:
-    """Move the draft into an anonymous response, exactly once.
+    """Move the draft into the response pool, exactly once.
 
     The invitation is claimed with a conditional UPDATE, so a double click or a replayed POST finds
-    it already responded and stores nothing. The response gets a random id and only the day.
+    it already responded and stores nothing. The answers go into the pool sealed, with a random id
+    and only the day; the mover (webapp.services.pool) stores them later among the school's others,
+    so this transaction ties the invitation to nothing readable.
     """
     answers, errors = domain.validate_response(link.questionnaire, domain.prune_hidden(
         link.questionnaire, link.answers))
@@ -151,20 +181,39 @@ def submit(session: Session, link: Link) -> SubmitResult:
         return SubmitResult(False, errors)
     claimed = session.execute(
         update(Invitation).where(Invitation.id == link.invitation.id, Invitation.state == "open")
-        .values(state="responded", draft=None, draft_page=0).execution_options(synchronize_session=False))
+        .values(state="responded", sealed_draft=None, draft_page=0, draft_saved_on=None)
+        .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         return SubmitResult(False, [])
-    store_response(session, link.questionnaire, link.round.id, link.invitation.school_id, answers)
+    pool_response(session, link.round.id, link.invitation.school_id, answers)
     return SubmitResult(True, [])
 
 
+def pool_response(session: Session, round_id: int, school_id: int, answers: dict[str, Any]) -> None:
+    """Seal a validated response into the pool with the server's key (caller commits)."""
+    sealed = sealing.seal(sealing.pool_key(current_app.secret_key), answers,
+                          sealing.pool_context(round_id, school_id))
+    session.add(PooledResponse(id=uuid.uuid4().hex, round_id=round_id, school_id=school_id, sealed=sealed,
+                               submitted_on=date.today()))
+
+
+def delete_stale_drafts(session: Session, retention_days: int, today: date | None = None) -> int:
+    """Forget the drafts of links nobody has continued for `retention_days`; returns how many."""
+    cutoff = (today or date.today()) - timedelta(days=retention_days)
+    deleted = session.execute(
+        update(Invitation).where(Invitation.state == "open", Invitation.draft_saved_on < cutoff)
+        .values(sealed_draft=None, draft_page=0, draft_saved_on=None)
+        .execution_options(synchronize_session=False))
+    return deleted.rowcount
+
+
 def store_response(session: Session, questionnaire: Questionnaire, round_id: int, school_id: int,
-                   answers: dict[str, Any]) -> None:
+                   answers: dict[str, Any], submitted_on: date | None = None) -> None:
     """Insert a validated response, its answers and its outbox event (caller commits)."""
     derived = domain.derive(questionnaire, answers)
     response_id = uuid.uuid4().hex
     session.add(Response(
-        id=response_id, round_id=round_id, school_id=school_id, submitted_on=date.today(),
+        id=response_id, round_id=round_id, school_id=school_id, submitted_on=submitted_on or date.today(),
         yrkesgruppe=derived.get("yrkesgruppe"), skoleslag=derived.get("skoleslag"),
         ufaglaert=derived.get("ufaglaert"), b_trinn=answers.get("b_trinn"),
         vector=Codebook.of(questionnaire).encode(answers)))

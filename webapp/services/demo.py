@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.config import Settings
 from webapp.domain.simulate import simulate_answers
 from webapp.models import Round, School, User
-from webapp.services import aggregates, answering, rounds
+from webapp.services import aggregates, answering, pool, rounds
 from webapp.services.org import import_org
 from webapp.services.users import create_user, set_password
 
@@ -54,7 +54,8 @@ def load_demo(session: Session, settings: Settings, links: int = 3, seed: int = 
 
 
 def _simulate_round(session: Session, demo_round: Round, rng: random.Random) -> None:
-    """Invite 15–60 people per school and let 40–80 % of them answer through the answering service."""
+    """Invite 15–60 people per school, let 40–80 % of them answer through the answering service, and
+    store the pooled responses (at least 6 per school, above the threshold)."""
     for status in rounds.round_status(session, demo_round):
         invited = rng.randint(15, 60)
         tokens = rounds.create_invitations(session, demo_round, status.code, invited)
@@ -64,4 +65,6 @@ def _simulate_round(session: Session, demo_round: Round, rng: random.Random) -> 
             for section in link.questionnaire.sections:
                 answering.save_page(session, link, section.key, answers)
             answering.submit(session, link)
+    for round_id, school_id in pool.due_units(session):
+        pool.move_unit(session, round_id, school_id)
     session.flush()

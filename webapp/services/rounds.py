@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.models import Invitation, Kommune, Response, Round, RoundSchool, School, SchoolStats
+from webapp.models import Invitation, Kommune, Round, RoundSchool, School, SchoolStats
 from webapp.services import surveys
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,9 @@ def _select_schools(session: Session, codes: list[str] | None, kommune: str | No
 
 
 def set_status(session: Session, name: str, status: str) -> Round:
-    """Open a draft round, or close an open one."""
+    """Open a draft round, or close an open one (then commit, and call pool.vacuum)."""
+    from webapp.services import pool  # pool stores through answering, which imports this module
+
     target = get_round(session, name)
     allowed = {"open": ("draft", "closed"), "closed": ("open",)}[status]
     if target.status not in allowed:
@@ -88,6 +90,7 @@ def set_status(session: Session, name: str, status: str) -> Round:
         target.opened_at = now()
     else:
         target.closed_at = now()
+        pool.close_round(session, target)
     return target
 
 
@@ -125,13 +128,17 @@ class SchoolStatus:
 
 
 def round_status(session: Session, target: Round) -> list[SchoolStatus]:
-    """Invitations, stored responses and the worker's count per school of the round."""
+    """Invitations, responses (used invitations) and the worker's count per school of the round.
+
+    Responses are counted from the used invitations: a response waiting in the pool counts at once.
+    """
     invitations = dict(session.execute(
         select(Invitation.school_id, func.count()).where(Invitation.round_id == target.id)
         .group_by(Invitation.school_id)).all())
     responses = dict(session.execute(
-        select(Response.school_id, func.count()).where(Response.round_id == target.id)
-        .group_by(Response.school_id)).all())
+        select(Invitation.school_id, func.count()).where(Invitation.round_id == target.id,
+                                                         Invitation.state == "responded")
+        .group_by(Invitation.school_id)).all())
     stats = {s.school_id: s for s in session.scalars(select(SchoolStats).filter_by(round_id=target.id))}
     rows = session.execute(
         select(School, Kommune.name).join(RoundSchool, RoundSchool.school_id == School.id)
