@@ -9,6 +9,7 @@ import pytest
 
 from tests.integration.test_dashboards import fill, log_in
 from webapp.extensions import db
+from webapp.services import rounds
 from webapp.services.users import create_user
 
 PASSWORD = "correct horse battery"
@@ -44,9 +45,13 @@ def test_every_response_carries_the_security_headers(client, invite):
         assert headers.get("Referrer-Policy") == "no-referrer", path
 
 
-def test_answering_pages_dashboards_downloads_and_the_api_are_never_stored(client, invite, published):
-    # Given a personal link, and an administrator with published figures
-    token = invite("S1")[0]
+def test_answering_pages_dashboards_downloads_and_the_api_are_never_stored(app, client, settings, invite, published):
+    # Given a personal link to an open round, and an administrator with published figures of another
+    with app.app_context():
+        rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", "Vår 2027")
+        rounds.set_status(db.session, "Vår 2027", "open")
+        token = rounds.create_invitations(db.session, rounds.get_round(db.session, "Vår 2027"), "S1", 1)[0]
+        db.session.commit()
     log_in(client, "admin@example.org")
     private = (f"/s/{token}/side/samtykke", "/resultater/", f"/resultater/{published}/",
                f"/resultater/{published}/runde/0/d.csv", f"/resultater/{published}/runde/0/d.xlsx",
