@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Round
+from webapp.models import Aggregate, Round
 from webapp.services import answering, pool
 from workers import actors
 
@@ -20,10 +20,13 @@ DAY = 24 * 60 * 60
 
 
 def enqueue_reconciliations(app: Flask) -> int:
-    """Send one reconcile_round message per open round; returns how many."""
+    """Send one reconcile_round message per open round, and per closed round that has no published
+    figures (an upgrade deleted figures made under an earlier rule); returns how many."""
+    published = select(Aggregate.round_id).where(Aggregate.kind == "published").distinct()
     with app.app_context():
         try:
-            ids = list(db.session.scalars(select(Round.id).where(Round.status == "open")))
+            ids = list(db.session.scalars(select(Round.id).where(
+                (Round.status == "open") | ((Round.status == "closed") & Round.id.not_in(published)))))
         finally:
             db.session.remove()
     for round_id in ids:

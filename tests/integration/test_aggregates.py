@@ -233,3 +233,28 @@ def test_the_round_lock_is_taken_before_anything_is_read(app, open_round):
             other.rollback()
             other.close()
             db.session.rollback()
+
+
+def test_a_closed_round_without_published_figures_gets_them_from_the_workers(app, open_round, invite):
+    """After an upgrade that deleted figures made under an earlier rule, the scheduled reconciliation
+    publishes a closed round's final figures again."""
+    from webapp.services import rounds
+    from workers import actors
+    from workers.scheduler import enqueue_reconciliations
+
+    store_many(app, invite, {"S1": 7}, seed=6)
+    with app.app_context():
+        found = get_round(db.session, open_round)
+        rounds.set_status(db.session, open_round, "closed")
+        aggregates.rebuild(db.session, found)
+        db.session.commit()
+        published = snapshot("published")
+        assert published[("round", 0, "all")][0] == 7
+        db.session.execute(Aggregate.__table__.delete().where(Aggregate.kind == "published"))
+        db.session.commit()
+        round_id = found.id
+    # When the scheduler runs, Then it asks for the closed round too, and the actor publishes it again
+    assert enqueue_reconciliations(app) == 1
+    with app.app_context():
+        actors.reconcile_round.fn(round_id)
+        assert snapshot("published") == published

@@ -99,6 +99,8 @@ def test_round_lifecycle_invite_and_status(run, tmp_path, db_session):
     assert run("round", "close", "Vår 2027").exit_code == 0
     again = run("round", "close", "Vår 2027")
     assert again.exit_code == 1 and "har status closed" in again.output
+    reopened = run("round", "open", "Vår 2027")  # final: answers after the close could be read off
+    assert reopened.exit_code == 1 and "har status closed" in reopened.output
 
 
 def test_a_changed_published_version_must_be_bumped(run, tmp_path, monkeypatch, app):

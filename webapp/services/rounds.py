@@ -82,7 +82,9 @@ def set_status(session: Session, name: str, status: str) -> Round:
     from webapp.services import pool  # pool stores through answering, which imports this module
 
     target = get_round(session, name)
-    allowed = {"open": ("draft", "closed"), "closed": ("open",)}[status]
+    # A closed round is final: its last answers were published as far as they can be (or held back),
+    # and answers added after that could be read off by comparison with the final figures.
+    allowed = {"open": ("draft",), "closed": ("open",)}[status]
     if target.status not in allowed:
         raise RoundError(_("The round «%(name)s» is %(status)s.", name=name, status=target.status))
     target.status = status
