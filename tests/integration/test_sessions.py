@@ -125,3 +125,25 @@ def test_laget_user_password_prompts_twice_and_refuses_what_it_cannot_use(app, c
                      input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
     assert prompted.exit_code == 0 and not logged_in(client)
     assert log_in(client, NEW_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/", "//evil.example/", "https://evil.example/",
+                                    "/\tevil", "resultater/"])
+def test_log_in_never_sends_the_browser_off_the_site(client, admin, target):
+    # Given a log-in link whose `next` points elsewhere (a phishing mail could carry one)
+    page = client.get("/login").get_data(as_text=True)
+    answer = client.post("/login", query_string={"next": target}, data={
+        "csrf_token": csrf_token(page), "email": "admin@example.org", "password": PASSWORD})
+    # Then the log-in lands on the administrator's own page instead
+    assert answer.status_code == 302 and answer.headers["Location"] == "/admin/"
+
+
+def test_a_tillitsvalgt_lands_on_the_results_not_on_a_forbidden_admin_page(app, client):
+    with app.app_context():
+        create_user(db.session, "tv@example.org", PASSWORD, "tillitsvalgt")
+        db.session.commit()
+    page = client.get("/login").get_data(as_text=True)
+    answer = client.post("/login", data={"csrf_token": csrf_token(page), "email": "tv@example.org",
+                                         "password": PASSWORD})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/resultater/"
+    assert client.get("/resultater/?next=/resultater/1/").status_code == 200

@@ -43,6 +43,13 @@ def _login_page(refusal: str | None = None) -> str:
     return render_template("auth/login.html", form=LoginForm(), refusal=refusal)
 
 
+def _local(target: str) -> bool:
+    """Whether `next` stays on this site: a path, not `//host`, and not `/\\host`, which browsers read
+    as `//host`."""
+    return (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(c) < 32 for c in target) and not urlsplit(target).netloc)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limit_password_guesses(account_tried, _login_page)
 def log_in():
@@ -52,8 +59,8 @@ def log_in():
         if user is not None:
             login_user(user)
             target = request.args.get("next", "")
-            safe = target.startswith("/") and not urlsplit(target).netloc and not target.startswith("//")
-            return redirect(target if safe else url_for("admin.show_overview"))
+            home = url_for("admin.show_overview" if user.role == "admin" else "dashboards.list_rounds")
+            return redirect(target if _local(target) else home)
         form.password.errors.append(_("The e-mail address or the password is wrong."))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 
