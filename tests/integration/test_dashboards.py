@@ -83,6 +83,24 @@ def test_free_text_is_for_administrators_and_groups_of_ten(client, two_rounds, a
     assert 'id="utnytte"' in leader_page and "Mer kurs" not in leader_page
 
 
+def test_free_text_is_shown_in_a_fresh_random_order_never_the_order_sent(client, two_rounds):
+    import re
+
+    first, _second, school_id = two_rounds
+    log_in(client, "admin@example.org")
+
+    def texts() -> list[str]:
+        page = client.get(f"/resultater/{first}/skole/{school_id}").get_data(as_text=True)
+        section = page.split('id="fritekst"', 1)[1].split("</section>", 1)[0]
+        return re.findall(r"<li>(Mer kurs \d+)</li>", section)
+
+    # Given the 12 texts of S1 (sent in this order, stored in the order the mover chose) …
+    views = [texts() for _ in range(6)]
+    assert all(sorted(view) == sorted(views[0]) and len(view) == 12 for view in views)
+    # … Then page views show them in different orders, so no order can hint at who wrote what
+    assert len({tuple(view) for view in views}) > 1
+
+
 def test_panel_tables_download_as_csv_and_excel_with_the_page_numbers(client, two_rounds):
     import io
 
