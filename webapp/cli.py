@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import gettext as _
 
 from webapp.config import ConfigError, Settings, default_instance_path
 from webapp.extensions import db
@@ -18,7 +19,8 @@ from webapp.services import surveys
 from webapp.services.csv_import import ImportFailed, decode
 from webapp.services.org import import_org
 from webapp.services.rounds import RoundError
-from webapp.services.users import UserError, create_user
+from webapp.services.kommuner import AmbiguousKommune, describe
+from webapp.services.users import UserError, create_user, list_users
 
 
 def cli_settings() -> Settings:
@@ -132,7 +134,7 @@ def round_group() -> None:
 @click.option("--survey", required=True, help="Questionnaire slug, e.g. kompetanse-og-anerkjennelse.")
 @click.option("--name", required=True)
 @click.option("--schools", help="Comma-separated school codes.")
-@click.option("--kommune", help="All schools of this kommune.")
+@click.option("--kommune", help="All schools of this kommune (kommunenummer or name).")
 @click.option("--threshold", type=click.IntRange(min=1), default=None, help="Privacy threshold (default 5).")
 @with_appcontext
 def create_round_command(survey: str, name: str, schools: str | None, kommune: str | None,
@@ -240,7 +242,7 @@ def import_responses_command(round_name: str, csv_file: Path) -> None:
 @cli.command("export-aggregates")
 @click.option("--round", "round_name", required=True)
 @click.option("--school", help="School code.")
-@click.option("--kommune", help="Kommune name.")
+@click.option("--kommune", help="Kommunenummer or kommune name.")
 @click.option("--fylke", help="Fylke name.")
 @click.option("--by", "grouping", type=click.Choice(["all", "yrkesgruppe", "skoleslag", "ufaglaert", "b_trinn"]),
               default="all", show_default=True)
@@ -259,7 +261,7 @@ def export_aggregates_command(round_name: str, school: str | None, kommune: str 
         found = round_service.get_round(db.session, round_name)
     try:
         unit_id, unit_name = results.find_unit(db.session, found, level, key)
-    except results.UnitNotFound as exc:
+    except (results.UnitNotFound, AmbiguousKommune) as exc:
         fail(str(exc))
     figures = results.unit_figures(db.session, found, level, unit_id, unit_name, grouping)
     if fmt == "csv":
@@ -291,16 +293,38 @@ def user_group() -> None:
 @user_group.command("create")
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice(["admin", "tillitsvalgt", "skoleleder"]), required=True)
+@click.option("--kommune", help="What a tillitsvalgt sees: kommunenummer or kommune name.")
+@click.option("--school", help="What a skoleleder sees: school code.")
 @click.password_option()
 @with_appcontext
-def create_user_command(email: str, role: str, password: str) -> None:
-    """Create an account."""
+def create_user_command(email: str, role: str, kommune: str | None, school: str | None,
+                        password: str) -> None:
+    """Create an account; a tillitsvalgt needs --kommune, a skoleleder --school."""
+    if (role == "tillitsvalgt" and not kommune) or (role == "skoleleder" and not school):
+        fail(_("A tillitsvalgt needs --kommune and a skoleleder --school: without it the account sees "
+               "nothing."))
     try:
-        create_user(db.session, email, password, role)
+        create_user(db.session, email, password, role, kommune, school)
     except UserError as exc:
         fail(str(exc))
     db.session.commit()
     click.echo(f"Created {role} account.")
+
+
+@user_group.command("list")
+@with_appcontext
+def list_users_command() -> None:
+    """Every account with its role and what it may see."""
+    for user, kommune, school in list_users(db.session):
+        if user.role == "admin":
+            scope = _("everything")
+        elif kommune is not None:
+            scope = _("kommune %(kommune)s", kommune=describe(kommune))
+        elif school is not None:
+            scope = _("school %(code)s %(name)s", code=school.code, name=school.name)
+        else:
+            scope = _("nothing (no kommune or school set)")
+        click.echo(f"{user.email:<40} {user.role:<13} {scope}")
 
 
 @cli.command("serve")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from webapp.models import Invitation, Kommune, Response, Round, RoundSchool, School, SchoolStats
 from webapp.services import surveys
+from webapp.services.kommuner import resolve_kommune
 
 log = logging.getLogger(__name__)
 TOKEN_BYTES = 24  # 192 random bits
@@ -69,7 +70,10 @@ def _select_schools(session: Session, codes: list[str] | None, kommune: str | No
         return [found[c] for c in codes]
     query = select(School).order_by(School.code)
     if kommune:
-        query = query.join(Kommune).where(Kommune.name == kommune)
+        try:
+            query = query.where(School.kommune_id == resolve_kommune(session, kommune).id)
+        except LookupError as exc:  # unknown, or a name several kommuner have
+            raise RoundError(str(exc)) from None
     schools = list(session.scalars(query))
     if not schools:
         raise RoundError(_("No schools found for the kommune «%(name)s».", name=kommune) if kommune

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from webapp.domain.breakdowns import GROUPINGS
 from webapp.extensions import csrf, db
 from webapp.models import Round
-from webapp.services import access, exports, results
+from webapp.services import access, exports, kommuner, results
 from webapp.services.aggregates import layout
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -28,6 +28,8 @@ def get_aggregates(round_id: int):
         unit_id, name = results.find_unit(db.session, found, level, key)
     except results.UnitNotFound as exc:
         return jsonify(error=str(exc)), 404
+    except kommuner.AmbiguousKommune as exc:
+        return jsonify(error=str(exc), candidates=[kommuner.as_dict(k) for k in exc.candidates]), 400
     if not access.may_see(db.session, current_user, layout(db.session, found.id), level, unit_id):
         return jsonify(error="not allowed"), 403
     return jsonify(exports.as_json(results.unit_figures(db.session, found, level, unit_id, name, grouping), key))
