@@ -16,10 +16,10 @@ from webapp.config import ConfigError, Settings, default_instance_path
 from webapp.extensions import db
 from webapp.services import rounds as round_service
 from webapp.services import surveys
-from webapp.services.csv_import import ImportFailed, decode
+from webapp.services.csv_import import ImportFailed, open_csv
+from webapp.services.kommuner import AmbiguousKommune, describe
 from webapp.services.org import import_org
 from webapp.services.rounds import RoundError
-from webapp.services.kommuner import AmbiguousKommune, describe
 from webapp.services.users import UserError, create_user, list_users
 
 
@@ -108,14 +108,16 @@ def publish_surveys() -> None:
 @with_appcontext
 def import_org_command(csv_file: Path) -> None:
     """Import fylker, kommuner and schools: kommune,fylke,school_code,school_name,skoleslag."""
-    result = _import_all_or_nothing(csv_file, lambda text: import_org(db.session, text))
+    result = _import_all_or_nothing(csv_file, lambda lines: import_org(db.session, lines))
     click.echo(f"Imported {result.created} new and updated {result.updated} existing school(s).")
 
 
 def _import_all_or_nothing(csv_file: Path, run):  # noqa: ANN001, ANN202
-    """Run an import and commit it, or roll back and list every problem by line and column."""
+    """Run an import on the file's lines and commit it, or roll back and list every problem by line and
+    column."""
     try:
-        result = run(decode(csv_file.read_bytes()))
+        with open_csv(csv_file) as lines:
+            result = run(lines)
     except ImportFailed as exc:
         db.session.rollback()
         for problem in exc.problems:
@@ -235,7 +237,7 @@ def import_responses_command(round_name: str, csv_file: Path) -> None:
 
     with _round_errors():
         found = round_service.get_round(db.session, round_name)
-    count = _import_all_or_nothing(csv_file, lambda text: import_responses(db.session, found, text))
+    count = _import_all_or_nothing(csv_file, lambda lines: import_responses(db.session, found, lines))
     click.echo(f"Imported {count} response(s); the figures follow as the worker counts them.")
 
 

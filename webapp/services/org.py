@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -15,13 +16,16 @@ from sqlalchemy.orm import Session
 
 from webapp.models import Fylke, Kommune, School
 from webapp.models.org import SKOLESLAG
-from webapp.services.csv_import import CsvRow, ImportFailed, ImportProblem, read_rows, width_problem
+from webapp.services.csv_import import CsvRow, ImportFailed, ImportProblem, read_rows
 from webapp.services.kommuner import describe
 
 log = logging.getLogger(__name__)
 ORG_COLUMNS = ("kommune", "fylke", "school_code", "school_name", "skoleslag")
 OPTIONAL_COLUMNS = ("kommunenummer",)
 KOMMUNENUMMER = re.compile(r"\d{4}")
+# The database column each value goes to: longer values are refused with their line and column.
+STORED_IN = {"kommune": Kommune.name, "fylke": Fylke.name, "school_code": School.code,
+             "school_name": School.name}
 
 
 @dataclass(frozen=True)
@@ -39,10 +43,10 @@ class _Seen:
     kommuner: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
 
 
-def import_org(session: Session, text: str) -> OrgImportResult:
-    """Create or update every school of the CSV, or nothing at all (raises ImportFailed)."""
+def import_org(session: Session, source: str | Iterable[str]) -> OrgImportResult:
+    """Create or update every school of the CSV text or lines, or raise ImportFailed (caller rolls back)."""
     rows, problems, seen = [], [], _Seen()
-    for row in read_rows(text, ORG_COLUMNS, OPTIONAL_COLUMNS):
+    for row in read_rows(source, ORG_COLUMNS, OPTIONAL_COLUMNS):
         row_problems = _check_row(row, seen)
         problems.extend(row_problems)
         if not row_problems:
@@ -72,16 +76,14 @@ def import_org(session: Session, text: str) -> OrgImportResult:
 
 
 def _check_row(row: CsvRow, seen: _Seen) -> list[ImportProblem]:
-    width = width_problem(row)
-    if width is not None:
-        return [width]
+    if row.unreadable:
+        return list(row.unreadable)
     problems = [row.problem(c, _("must not be empty")) for c in ORG_COLUMNS if not row.values[c]]
     if row.values["skoleslag"] and row.values["skoleslag"] not in SKOLESLAG:
         problems.append(row.problem("skoleslag", _(
             "«%(value)s» is not a school type; use grunnskole or vgs", value=row.values["skoleslag"])))
+    problems.extend(p for c, stored in STORED_IN.items() if (p := row.too_long(c, stored.type.length)))
     code = row.values["school_code"]
-    if len(code) > 40:
-        problems.append(row.problem("school_code", _("at most 40 characters")))
     if code in seen.codes:
         problems.append(row.problem("school_code", _(
             "the school code %(code)s is also on line %(other)d", code=code, other=seen.codes[code])))

@@ -13,7 +13,7 @@ from webapp.domain.questionnaire import Item, Questionnaire
 from webapp.models import Round, RoundSchool, School
 from webapp.services import surveys
 from webapp.services.answering import store_response
-from webapp.services.csv_import import CsvRow, ImportFailed, ImportProblem, read_rows, width_problem
+from webapp.services.csv_import import CsvRow, ImportFailed, ImportProblem, read_rows
 from webapp.services.messages import answer_error_message
 
 log = logging.getLogger(__name__)
@@ -28,9 +28,8 @@ def import_responses(session: Session, found: Round, text: str) -> int:
     accepted: list[tuple[int, dict[str, Any]]] = []
     problems: list[ImportProblem] = []
     for row in read_rows(text, ["school_code"], optional):
-        width = width_problem(row)
-        if width is not None:
-            problems.append(width)
+        if row.unreadable:
+            problems.extend(row.unreadable)
             continue
         school_id = schools.get(row.values["school_code"])
         if school_id is None:
