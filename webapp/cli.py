@@ -237,7 +237,7 @@ def import_responses_command(round_name: str, csv_file: Path) -> None:
 
     with _round_errors():
         found = round_service.get_round(db.session, round_name)
-    count = _import_all_or_nothing(csv_file, lambda lines: import_responses(db.session, found, lines))
+        count = _import_all_or_nothing(csv_file, lambda lines: import_responses(db.session, found, lines))
     click.echo(f"Imported {count} response(s); the figures follow as the worker counts them.")
 
 

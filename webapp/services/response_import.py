@@ -24,15 +24,16 @@ from webapp.models import Answer, OutboxEvent, Response, Round, RoundSchool, Sch
 from webapp.services import outbox, surveys
 from webapp.services.csv_import import CsvRow, ImportFailed, ImportProblem, read_rows
 from webapp.services.messages import answer_error_message
-from webapp.services.rounds import now
+from webapp.services.rounds import RoundError, now
 
 log = logging.getLogger(__name__)
 CHUNK_ANSWERS = 20_000  # answer rows per bulk INSERT: a few megabytes of plain dicts
 
 
 def import_responses(session: Session, found: Round, source: str | Iterable[str]) -> int:
-    """Store every row of the CSV text or lines as a response, or raise ImportFailed naming line and
-    column (the caller rolls back)."""
+    """Store every row of the CSV text or lines as a response; raise ImportFailed naming line and
+    column (the caller rolls back), or RoundError when the round is closed."""
+    _refuse_closed(session, found)
     questionnaire = surveys.questionnaire_of(session, found.survey_version_id)
     schools = dict(session.execute(select(School.code, School.id).join(
         RoundSchool, RoundSchool.school_id == School.id).where(RoundSchool.round_id == found.id)).all())
@@ -56,8 +57,21 @@ def import_responses(session: Session, found: Round, source: str | Iterable[str]
     if not writer.count:
         raise ImportFailed([ImportProblem(2, None, None, _("the file has no responses"))])
     writer.flush()
+    _refuse_closed(session, found, lock=True)
     log.info("imported %d responses into round %s", writer.count, found.id)
     return writer.count
+
+
+def _refuse_closed(session: Session, found: Round, lock: bool = False) -> None:
+    """A closed round takes no new responses.
+
+    Checked again at the end with the round's row locked: a round closed while its import was read
+    refuses it, and a close that comes later waits for this transaction, so its final figures count it.
+    """
+    query = select(Round.status).where(Round.id == found.id)
+    status = session.scalar(query.with_for_update(read=True)) if lock else found.status
+    if status == "closed":
+        raise RoundError(_("The round «%(name)s» is closed; it takes no new responses.", name=found.name))
 
 
 class _BulkWriter:

@@ -99,6 +99,8 @@ def create_invitations(session: Session, target: Round, school_code: str, count:
     """Create `count` personal invitations; return their tokens (stored only as hashes)."""
     if count < 1 or count > 10_000:
         raise RoundError(_("The number of invitations must be between 1 and 10000."))
+    if target.status == "closed":
+        raise RoundError(_("The round «%(name)s» is closed; it takes no new invitations.", name=target.name))
     school = session.scalar(
         select(School).join(RoundSchool, RoundSchool.school_id == School.id)
         .where(RoundSchool.round_id == target.id, School.code == school_code))
