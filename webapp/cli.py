@@ -107,7 +107,8 @@ def publish_surveys() -> None:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def import_org_command(csv_file: Path) -> None:
-    """Import fylker, kommuner and schools: kommune,fylke,school_code,school_name,skoleslag."""
+    """Import fylker, kommuner and schools: kommune,fylke,school_code,school_name,skoleslag (and an optional
+    kommunenummer)."""
     result = _import_all_or_nothing(csv_file, lambda lines: import_org(db.session, lines))
     click.echo(f"Imported {result.created} new and updated {result.updated} existing school(s).")
 
