@@ -17,12 +17,13 @@ from webapp.services.rounds import get_round
 
 
 def test_an_imported_row_is_stored_as_a_submit_stores_it(app, open_round, db_session, tmp_path):
-    # Given one respondent's answers (free text with a comma and a quote, multi-selects, an integer)
+    # Given one respondent's answers (multi-selects, an integer, and free text over two lines with a
+    # comma, a tab, quotes and backslashes, which PostgreSQL's COPY must escape)
     found = get_round(db_session, open_round)
     questionnaire = surveys.questionnaire_of(db_session, found.survey_version_id)
     answers = next(a for seed in range(100) if "b_stillingsprosent" in (
         a := simulate_answers(questionnaire, random.Random(seed), skip_rate=0)))
-    answers["fritekst"] = 'Mer kurs, og «veiledning» "i arbeidstiden"'
+    answers["fritekst"] = 'Mer kurs,\tog «veiledning» "i arbeidstiden"\nC:\\kurs\\ \\N'
     answers, errors = validate_response(questionnaire, answers)
     assert not errors and any(isinstance(v, list) for v in answers.values()) and "b_stillingsprosent" in answers
     school_id = db_session.scalar(select(School.id).filter_by(code="S2"))

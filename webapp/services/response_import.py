@@ -1,7 +1,7 @@
 """Import responses from CSV as if they had been submitted: validated, skip rules enforced, all or none.
 
 The file is streamed: each row is validated, and while no row has failed, queued as plain rows for a
-bulk INSERT every few thousand answers, inside the caller's one transaction. A problem on the last
+bulk insert every 20,000 answers, inside the caller's one transaction. A problem on the last
 line still keeps nothing, because the caller then rolls back. What is written per row is exactly what
 answering.store_response writes for a submit: the response, its answer rows and an outbox event.
 """
@@ -27,7 +27,8 @@ from webapp.services.messages import answer_error_message
 from webapp.services.rounds import RoundError, now
 
 log = logging.getLogger(__name__)
-CHUNK_ANSWERS = 20_000  # answer rows per bulk INSERT: a few megabytes of plain dicts
+CHUNK_ANSWERS = 20_000  # answer rows per bulk INSERT: a few megabytes
+ANSWER_COLUMNS = ("response_id", "item_key", "position", "value")  # the order of _BulkWriter's tuples
 
 
 def import_responses(session: Session, found: Round, source: str | Iterable[str]) -> int:
@@ -75,14 +76,14 @@ def _refuse_closed(session: Session, found: Round, lock: bool = False) -> None:
 
 
 class _BulkWriter:
-    """Rows for Response, Answer and OutboxEvent, inserted in chunks with executemany (no ORM objects)."""
+    """Rows for Response, Answer and OutboxEvent, inserted in chunks (plain rows, no ORM objects)."""
 
     def __init__(self, session: Session, questionnaire: Questionnaire, round_id: int):
         self.session, self.questionnaire, self.round_id = session, questionnaire, round_id
         self.codebook = Codebook.of(questionnaire)
         self.today = date.today()
         self.responses: list[dict[str, Any]] = []
-        self.answers: list[dict[str, Any]] = []
+        self.answers: list[tuple[str, str, int, str]] = []
         self.events: list[dict[str, Any]] = []
         self.count = 0
 
@@ -96,8 +97,7 @@ class _BulkWriter:
             "vector": self.codebook.encode(answers)})
         for key, value in answers.items():
             values = value if isinstance(value, list) else [value]
-            self.answers.extend({"response_id": response_id, "item_key": key, "position": i, "value": str(v)}
-                                for i, v in enumerate(values))
+            self.answers.extend((response_id, key, i, str(v)) for i, v in enumerate(values))
         self.events.append({"topic": outbox.RESPONSE_STORED, "payload": {"round_id": self.round_id,
                             "school_id": school_id}, "created_at": now(), "attempts": 0})
         self.count += 1
@@ -105,10 +105,28 @@ class _BulkWriter:
             self.flush()
 
     def flush(self) -> None:
-        for model, rows in ((Response, self.responses), (Answer, self.answers), (OutboxEvent, self.events)):
-            if rows:
-                self.session.execute(insert(model.__table__), rows)
-                rows.clear()
+        if self.responses:
+            self.session.execute(insert(Response.__table__), self.responses)
+            self._insert_answers()
+            self.session.execute(insert(OutboxEvent.__table__), self.events)
+        for rows in (self.responses, self.answers, self.events):
+            rows.clear()
+
+    def _insert_answers(self) -> None:
+        """The answer rows, about 90 per full response, as tuples straight to the driver.
+
+        PostgreSQL gets them through COPY, SQLite through executemany (the two dialects we run on);
+        going through SQLAlchemy's parameter handling cost three times the client CPU on PostgreSQL.
+        """
+        table, columns = Answer.__tablename__, ", ".join(ANSWER_COLUMNS)
+        connection = self.session.connection()
+        if connection.dialect.name != "postgresql":
+            connection.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES (?, ?, ?, ?)", self.answers)
+            return
+        with connection.connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in self.answers:
+                    copy.write_row(row)
 
 
 def _answers(questionnaire: Questionnaire, row: CsvRow) -> tuple[dict[str, Any], list[ImportProblem]]:
