@@ -10,16 +10,18 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import gettext as _
 
 from webapp.config import ConfigError, Settings, default_instance_path
 from webapp.domain.breakdowns import GROUPINGS
 from webapp.extensions import db
 from webapp.services import rounds as round_service
 from webapp.services import surveys
-from webapp.services.csv_import import ImportFailed, decode
+from webapp.services.csv_import import ImportFailed, open_csv
+from webapp.services.kommuner import AmbiguousKommune, describe
 from webapp.services.org import import_org
 from webapp.services.rounds import RoundError
-from webapp.services.users import UserError, create_user, set_password
+from webapp.services.users import UserError, create_user, list_users, set_password
 
 
 def cli_settings() -> Settings:
@@ -106,15 +108,18 @@ def publish_surveys() -> None:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def import_org_command(csv_file: Path) -> None:
-    """Import fylker, kommuner and schools: kommune,fylke,school_code,school_name,skoleslag."""
-    result = _import_all_or_nothing(csv_file, lambda text: import_org(db.session, text))
+    """Import fylker, kommuner and schools: kommune,fylke,school_code,school_name,skoleslag (and an optional
+    kommunenummer)."""
+    result = _import_all_or_nothing(csv_file, lambda lines: import_org(db.session, lines))
     click.echo(f"Imported {result.created} new and updated {result.updated} existing school(s).")
 
 
 def _import_all_or_nothing(csv_file: Path, run):  # noqa: ANN001, ANN202
-    """Run an import and commit it, or roll back and list every problem by line and column."""
+    """Run an import on the file's lines and commit it, or roll back and list every problem by line and
+    column."""
     try:
-        result = run(decode(csv_file.read_bytes()))
+        with open_csv(csv_file) as lines:
+            result = run(lines)
     except ImportFailed as exc:
         db.session.rollback()
         for problem in exc.problems:
@@ -133,7 +138,7 @@ def round_group() -> None:
 @click.option("--survey", required=True, help="Questionnaire slug, e.g. kompetanse-og-anerkjennelse.")
 @click.option("--name", required=True)
 @click.option("--schools", help="Comma-separated school codes.")
-@click.option("--kommune", help="All schools of this kommune.")
+@click.option("--kommune", help="All schools of this kommune (kommunenummer or name).")
 @click.option("--threshold", type=click.IntRange(min=1), default=None, help="Privacy threshold (default 5).")
 @with_appcontext
 def create_round_command(survey: str, name: str, schools: str | None, kommune: str | None,
@@ -241,14 +246,14 @@ def import_responses_command(round_name: str, csv_file: Path) -> None:
 
     with _round_errors():
         found = round_service.get_round(db.session, round_name)
-    count = _import_all_or_nothing(csv_file, lambda text: import_responses(db.session, found, text))
+        count = _import_all_or_nothing(csv_file, lambda lines: import_responses(db.session, found, lines))
     click.echo(f"Imported {count} response(s); the figures follow as the worker counts them.")
 
 
 @cli.command("export-aggregates")
 @click.option("--round", "round_name", required=True)
 @click.option("--school", help="School code.")
-@click.option("--kommune", help="Kommune name.")
+@click.option("--kommune", help="Kommunenummer or kommune name.")
 @click.option("--fylke", help="Fylke name.")
 @click.option("--by", "grouping", type=click.Choice(list(GROUPINGS)),
               default="all", show_default=True)
@@ -267,7 +272,7 @@ def export_aggregates_command(round_name: str, school: str | None, kommune: str 
         found = round_service.get_round(db.session, round_name)
     try:
         unit_id, unit_name = results.find_unit(db.session, found, level, key)
-    except results.UnitNotFound as exc:
+    except (results.UnitNotFound, AmbiguousKommune) as exc:
         fail(str(exc))
     figures = results.unit_figures(db.session, found, level, unit_id, unit_name, grouping)
     if fmt == "csv":
@@ -299,12 +304,18 @@ def user_group() -> None:
 @user_group.command("create")
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice(["admin", "tillitsvalgt", "skoleleder"]), required=True)
+@click.option("--kommune", help="What a tillitsvalgt sees: kommunenummer or kommune name.")
+@click.option("--school", help="What a skoleleder sees: school code.")
 @click.password_option()
 @with_appcontext
-def create_user_command(email: str, role: str, password: str) -> None:
-    """Create an account."""
+def create_user_command(email: str, role: str, kommune: str | None, school: str | None,
+                        password: str) -> None:
+    """Create an account; a tillitsvalgt needs --kommune, a skoleleder --school."""
+    if (role == "tillitsvalgt" and not kommune) or (role == "skoleleder" and not school):
+        fail(_("A tillitsvalgt needs --kommune and a skoleleder --school: without it the account sees "
+               "nothing."))
     try:
-        create_user(db.session, email, password, role)
+        create_user(db.session, email, password, role, kommune, school)
     except UserError as exc:
         fail(str(exc))
     db.session.commit()
@@ -328,6 +339,22 @@ def set_password_command(email: str, password_stdin: bool) -> None:
         fail(str(exc))
     db.session.commit()
     click.echo("Changed the password; every session of the account has ended.")
+
+
+@user_group.command("list")
+@with_appcontext
+def list_users_command() -> None:
+    """Every account with its role and what it may see."""
+    for user, kommune, school in list_users(db.session):
+        if user.role == "admin":
+            scope = _("everything")
+        elif kommune is not None:
+            scope = _("kommune %(kommune)s", kommune=describe(kommune))
+        elif school is not None:
+            scope = _("school %(code)s %(name)s", code=school.code, name=school.name)
+        else:
+            scope = _("nothing (no kommune or school set)")
+        click.echo(f"{user.email:<40} {user.role:<13} {scope}")
 
 
 @cli.command("serve")

@@ -19,11 +19,14 @@ class Fylke(db.Model):
 
 
 class Kommune(db.Model):
+    """A kommune; names repeat across fylker (Herøy), so its four-digit kommunenummer names it best."""
+
     __tablename__ = "kommune"
     __table_args__ = (UniqueConstraint("fylke_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str | None] = mapped_column(String(4), unique=True)  # unknown until an import gives it
     fylke_id: Mapped[int] = mapped_column(ForeignKey("fylke.id"))
 
     fylke: Mapped[Fylke] = relationship(back_populates="kommuner")

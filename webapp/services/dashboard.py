@@ -14,6 +14,7 @@ from webapp.domain.texts import pick
 from webapp.figures import charts
 from webapp.services import reference
 from webapp.services.results import UnitFigures
+from webapp.services.spreadsheet import safe_row
 
 HIGH = ("4", "5")          # i stor / svært stor grad
 AGREE = ("3", "4")         # enig / svært enig
@@ -41,12 +42,12 @@ class Panel:
         book = Workbook()
         sheet = book.active
         sheet.title = self.key[:31]
-        sheet.append([self.title])
-        sheet.append([self.question, self.n_text])
+        sheet.append(safe_row([self.title]))
+        sheet.append(safe_row([self.question, self.n_text]))
         sheet.append([])
-        sheet.append(self.header)
+        sheet.append(safe_row(self.header))
         for row in self.rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
@@ -54,8 +55,8 @@ class Panel:
     def csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(self.header)
-        writer.writerows(self.rows)
+        writer.writerow(safe_row(self.header))
+        writer.writerows(safe_row(row) for row in self.rows)
         return out.getvalue()
 
 

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from webapp.services.results import UnitFigures
+from webapp.services.spreadsheet import safe_row
 
 
 def as_json(figures: UnitFigures, unit_key: str | None) -> dict[str, Any]:
@@ -46,10 +47,11 @@ def as_csv(figures: UnitFigures) -> str:
     head = (figures.round_name, figures.level, figures.unit_name, figures.grouping)
     for (item, group), figure in figures.figures.items():
         if figure.suppressed:
-            writer.writerow((*head, item, group, "", "", "", "", "true", "false"))
+            writer.writerow(safe_row((*head, item, group, "", "", "", "", "true", "false")))
             continue
         percent = figure.percent() or {}
         held = "true" if figure.held else "false"
         for code, count in (figure.counts or {}).items():
-            writer.writerow((*head, item, group, figure.n, code, count, percent.get(code, ""), "false", held))
+            writer.writerow(safe_row((*head, item, group, figure.n, code, count, percent.get(code, ""),
+                                      "false", held)))
     return out.getvalue()

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from webapp.domain import aggregation
 from webapp.domain.breakdowns import group_values
 from webapp.domain.slots import decode_counts, row_ns, slot_layout
-from webapp.models import Aggregate, Fylke, Kommune, Round, School
+from webapp.models import Aggregate, Fylke, Round, School
 from webapp.services.aggregates import codebook_of
+from webapp.services.kommuner import KommuneNotFound, resolve_kommune
 from webapp.services.round_units import layout
 
 ALL = "all"
@@ -80,12 +81,17 @@ class UnitFigures:
 
 
 def find_unit(session: Session, found: Round, level: str, key: str | None) -> tuple[int, str]:
-    """Resolve a school code, kommune name or fylke name to its id and display name."""
+    """Resolve a school code, kommune (number or name) or fylke name to its id and display name."""
     if level == "round":
         return 0, found.name
-    model, column = {"school": (School, School.code), "kommune": (Kommune, Kommune.name),
-                     "fylke": (Fylke, Fylke.name)}[level]
-    unit = session.scalar(select(model).where(column == key))
+    if level == "kommune":  # a number or an unambiguous name; AmbiguousKommune lists the candidates
+        try:
+            unit = resolve_kommune(session, key or "")
+        except KommuneNotFound:
+            unit = None
+    else:
+        model, column = {"school": (School, School.code), "fylke": (Fylke, Fylke.name)}[level]
+        unit = session.scalar(select(model).where(column == key))
     if unit is None or not layout(session, found.id).has(level, unit.id):
         raise UnitNotFound(_("«%(key)s» is not a %(level)s of the round «%(name)s».",
                              key=key, level=level, name=found.name))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from webapp.models import Invitation, Kommune, Round, RoundSchool, School, SchoolStats
 from webapp.services import surveys
+from webapp.services.kommuner import resolve_kommune
 
 log = logging.getLogger(__name__)
 TOKEN_BYTES = 24  # 192 random bits
@@ -69,7 +70,10 @@ def _select_schools(session: Session, codes: list[str] | None, kommune: str | No
         return [found[c] for c in codes]
     query = select(School).order_by(School.code)
     if kommune:
-        query = query.join(Kommune).where(Kommune.name == kommune)
+        try:
+            query = query.where(School.kommune_id == resolve_kommune(session, kommune).id)
+        except LookupError as exc:  # unknown, or a name several kommuner have
+            raise RoundError(str(exc)) from None
     schools = list(session.scalars(query))
     if not schools:
         raise RoundError(_("No schools found for the kommune «%(name)s».", name=kommune) if kommune
@@ -100,6 +104,8 @@ def create_invitations(session: Session, target: Round, school_code: str, count:
     """Create `count` personal invitations; return their tokens (stored only as hashes)."""
     if count < 1 or count > 10_000:
         raise RoundError(_("The number of invitations must be between 1 and 10000."))
+    if target.status == "closed":
+        raise RoundError(_("The round «%(name)s» is closed; it takes no new invitations.", name=target.name))
     school = session.scalar(
         select(School).join(RoundSchool, RoundSchool.school_id == School.id)
         .where(RoundSchool.round_id == target.id, School.code == school_code))

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp.models import User
+from webapp.models import Kommune, School, User
 from webapp.models.user import ROLES
+from webapp.services.kommuner import resolve_kommune
 from webapp.services.rounds import now
 
 MIN_PASSWORD_LENGTH = 10
@@ -44,8 +45,12 @@ def unknown_account_hash() -> str:
     return hash_password(secrets.token_urlsafe(32))
 
 
-def create_user(session: Session, email: str, password: str, role: str) -> User:
-    """Create an account; the e-mail address is stored lower-cased."""
+def create_user(session: Session, email: str, password: str, role: str, kommune: str | None = None,
+                school: str | None = None) -> User:
+    """Create an account; the e-mail address is stored lower-cased.
+
+    A tillitsvalgt sees a kommune (its number or an unambiguous name), a skoleleder a school (its code).
+    """
     email = normalise_email(email)
     if role not in ROLES:
         raise UserError(_("Unknown role %(role)s; use one of %(roles)s.", role=role, roles=", ".join(ROLES)))
@@ -55,9 +60,36 @@ def create_user(session: Session, email: str, password: str, role: str) -> User:
     if _find(session, email) is not None:
         raise UserError(_("An account with that e-mail address already exists."))
     user = User(email=email, password_hash=hash_password(password), role=role, created_at=now())
+    user.kommune_id, user.school_id = _scope(session, role, kommune, school)
     session.add(user)
     session.flush()
     return user
+
+
+def _scope(session: Session, role: str, kommune: str | None,
+           school: str | None) -> tuple[int | None, int | None]:
+    """The (kommune id, school id) an account of this role may see."""
+    if (kommune and role != "tillitsvalgt") or (school and role != "skoleleder"):
+        raise UserError(_("A kommune is for a tillitsvalgt and a school for a skoleleder; an administrator "
+                          "sees everything."))
+    if kommune:
+        try:
+            return resolve_kommune(session, kommune).id, None
+        except LookupError as exc:
+            raise UserError(str(exc)) from None
+    if school:
+        school_id = session.scalar(select(School.id).where(School.code == school.strip()))
+        if school_id is None:
+            raise UserError(_("There is no school with the code %(code)s.", code=school))
+        return None, school_id
+    return None, None
+
+
+def list_users(session: Session) -> list[tuple[User, Kommune | None, School | None]]:
+    """Every account with the kommune or school it may see, by e-mail address."""
+    return [tuple(row) for row in session.execute(
+        select(User, Kommune, School).outerjoin(Kommune, Kommune.id == User.kommune_id)
+        .outerjoin(School, School.id == User.school_id).order_by(User.email))]
 
 
 def set_password(session: Session, email: str, password: str) -> User:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from webapp.domain.breakdowns import GROUPINGS
 from webapp.extensions import csrf, db
 from webapp.models import Round
-from webapp.services import access, exports, results
+from webapp.services import access, exports, kommuner, results
 from webapp.services.aggregates import layout
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -33,6 +33,8 @@ def get_aggregates(round_id: int):
         unit_id, name = results.find_unit(db.session, found, level, key)
     except results.UnitNotFound:
         return jsonify(NOT_FOUND), 404
+    except kommuner.AmbiguousKommune as exc:  # kommune names are public: list the candidates
+        return jsonify(error=str(exc), candidates=[kommuner.as_dict(k) for k in exc.candidates]), 400
     if not access.may_open(db.session, current_user, found, units, level, unit_id):
         return jsonify(NOT_FOUND), 404
     return jsonify(exports.as_json(results.unit_figures(db.session, found, level, unit_id, name, grouping), key))
