@@ -1,8 +1,6 @@
 """A closed round takes no new data: no invitations, no imported responses."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select

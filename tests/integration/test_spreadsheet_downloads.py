@@ -27,7 +27,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture()
 def published(app, settings):
-    """A round with 12 answers at the one school X1, published; returns (round id, school id)."""
+    """A round with 12 answers at the one school X1, closed and published; returns (round id, school id)."""
     rng = random.Random(3)
     with app.app_context():
         org.import_org(db.session, ORG)
@@ -37,6 +37,7 @@ def published(app, settings):
             link = answering.open_link(db.session, token)
             answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id,
                                      simulate_answers(link.questionnaire, rng))
+        rounds.set_status(db.session, "R", "closed")
         aggregates.rebuild(db.session, found)
         create_user(db.session, "admin@example.org", PASSWORD, "admin")
         db.session.commit()
