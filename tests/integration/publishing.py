@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tests.integration.blocks import Reference, compare
 from webapp.domain.breakdowns import GROUPINGS
 from webapp.domain.simulate import simulate_answers
 from webapp.extensions import db
@@ -38,6 +39,7 @@ class ScriptedRound:
     seed: int = 7
     threshold: int = 5
     snapshots: list[tuple[str, Snapshot]] = field(default_factory=list)
+    released: list[dict] = field(default_factory=list)  # the reference's blocks at each snapshot
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -51,6 +53,9 @@ class ScriptedRound:
             self.school_ids = {s.code: s.id for s in db.session.scalars(select(School))}
             self.kommune_ids = {k.name: k.id for k in db.session.scalars(select(Kommune))}
             self.units = aggregates.layout(db.session, found.id)
+            self.reference = Reference(questionnaire_of(db.session, found.survey_version_id), self.units,
+                                       self.threshold)
+        self.live: set[int] = set()  # responses the worker has counted (refreshed into live figures)
 
     def _round(self) -> Round:
         return db.session.get(Round, self.round_id)
@@ -63,7 +68,9 @@ class ScriptedRound:
             for _ in range(count):
                 answers = simulate_answers(questionnaire, self.rng)
                 answers.update(fixed)
+                answers = {key: value for key, value in answers.items() if value is not None}
                 store_response(db.session, questionnaire, found.id, self.school_ids[code], answers)
+                self.reference.add(self.school_ids[code], answers)
             db.session.commit()
 
     def deliver(self, code: str, at: datetime | None = None, label: str | None = None) -> Snapshot:
@@ -73,9 +80,12 @@ class ScriptedRound:
             found = self._round()
             due = aggregates.refresh_school(db.session, found, self.school_ids[code], at=at)
             db.session.commit()
+            self.live |= {r for r, (school, _g, _a) in enumerate(self.reference.responses)
+                          if school == self.school_ids[code]}
             if due:
                 publication.publish(db.session, self._round(), at=at)
                 db.session.commit()
+                self.reference.release_open(self.live)
         return self.keep(label or f"{code} delivered")
 
     def arrive(self, code: str, count: int = 1, at: datetime | None = None, **fixed: Any) -> Snapshot:
@@ -93,12 +103,22 @@ class ScriptedRound:
             db.session.commit()
             aggregates.rebuild(db.session, self._round(), at=at)
             db.session.commit()
+        self.reference.close()
         return self.keep("closed")
 
     def keep(self, label: str) -> Snapshot:
         snapshot = self.published()
         self.snapshots.append((label, snapshot))
+        self.released.append(dict(self.reference.released))
         return snapshot
+
+    def check_blocks(self) -> list[str]:
+        """The product against the rule stated per respondent (blocks.py): its figures are the
+        rule's sums at every step, and no class of respondents it never tells apart is small."""
+        problems = []
+        for (label, snapshot), released in zip(self.snapshots, self.released):
+            problems.extend(compare(self.reference, released, snapshot, label))
+        return problems + self.reference.small_classes(self.released)
 
     def published(self) -> Snapshot:
         """Every exported number of every unit and breakdown, now; for the grouping items (b_rolle …)
@@ -112,25 +132,20 @@ class ScriptedRound:
                 for grouping in GROUPINGS:
                     figures = results.unit_figures(db.session, found, level, unit_id, str(unit_id), grouping)
                     exported = exports.as_json(figures, str(unit_id))
-                    held = exported.get("held_respondents", {})
-                    # While a round is open a cell shows no numbers only when no block of its answers
-                    # has been released (docs/privacy.md): the reader knows it adds 0 to that table.
-                    empty = 0 if exported.get("final") is False else None
+                    # A cell shows no numbers only when no block of its answers has been released
+                    # (docs/privacy.md): the reader knows it adds 0 to that publication's table.
                     for group, n in exported["respondents"].items():
                         if grouping != "all" and group == "all":
                             continue  # the total, already read with the "all" breakdown
-                        # a number held from an earlier snapshot says nothing about this one's table
-                        out[(level, unit_id, grouping, group, RESPONDENTS)] = (
-                            None if held.get(group) else empty if n is None else n)
+                        out[(level, unit_id, grouping, group, RESPONDENTS)] = n or 0
                     for entry in exported["items"]:
                         if grouping != "all" and entry["group"] == "all":
                             continue
-                        current = "counts" in entry and not entry.get("held")
-                        out[(level, unit_id, grouping, entry["group"], entry["item"])] = (
-                            entry["n"] if current else None if entry.get("held") else empty)
+                        out[(level, unit_id, grouping, entry["group"], entry["item"])] = entry.get("n", 0)
+                        for code, count in (entry.get("counts") or {}).items():
+                            out[(level, unit_id, grouping, entry["group"], f"{entry['item']}={code}")] = count
                         for code in sources.get(entry["item"], ()):
-                            count = (entry["counts"].get(code, 0) if current
-                                     else None if entry.get("held") else empty)
+                            count = (entry.get("counts") or {}).get(code, 0)
                             out[(level, unit_id, grouping, entry["group"], f"{entry['item']}={code}")] = count
             return out
 

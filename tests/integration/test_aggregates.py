@@ -129,20 +129,19 @@ def test_export_shows_released_blocks_then_the_final_figures(app, open_round, in
 
     # When the round closes
     runner.invoke(cli, ["round", "close", open_round], catch_exceptions=False)
-    # Then Fjordvik shows all 12 (the 6 added cannot be split between its schools), while S1 keeps its
-    # 6 from before the close — its 3 new answers would be read off — and S2 still shows nothing
+    # Then the 3 + 3 child and youth workers left at the two schools are a block in Fjordvik: the
+    # kommune shows all 12 and its 6 barne- og ungdomsarbeidere, while the schools cannot show theirs
     kommune = json.loads(export("--kommune", "Fjordvik"))
-    assert kommune["final"] and kommune["respondents"]["all"] == 12 and kommune["held_respondents"] == {}
+    assert kommune["final"] and kommune["respondents"]["all"] == 12
+    assert json.loads(export("--kommune", "Fjordvik", "--by", "yrkesgruppe"))["respondents"]["bua"] == 6
     utnytte = next(e for e in kommune["items"] if e["item"] == "utnytte")
     assert abs(sum(utnytte["percent"].values()) - 100) < 0.6 and sum(utnytte["counts"].values()) == utnytte["n"]
-    school = json.loads(export("--school", "S1"))
-    assert school["respondents"]["all"] == 6 and school["held_respondents"] == {"all": True}
-    assert all(e.get("held") for e in school["items"] if not e.get("suppressed"))
+    assert json.loads(export("--school", "S1"))["respondents"]["all"] == 6
     assert json.loads(export("--school", "S2"))["respondents"]["all"] is None
     # and a CSV line per option, none with numbers for a suppressed group
     lines = export("--kommune", "Fjordvik", "--by", "yrkesgruppe", "--format", "csv").splitlines()
-    assert lines[0] == "round,level,unit,by,item,group,n,option,count,percent,suppressed,held"
-    assert all(line.endswith(",,,,,true,false") for line in lines if ",true," in line)
+    assert lines[0] == "round,level,unit,by,item,group,n,option,count,percent,suppressed"
+    assert all(line.endswith(",,,,,true") for line in lines if line.endswith("true"))
 
 
 def test_one_new_answer_never_moves_a_figure(app, open_round, invite):

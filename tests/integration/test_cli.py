@@ -128,7 +128,7 @@ def test_unknown_round_is_a_clear_error(run):
     assert result.exit_code == 1 and "Det finnes ingen runde som heter «Finnes ikke»" in result.output
 
 
-def test_closing_a_round_publishes_what_can_be_shown_of_what_was_held_back(run, app, open_round, invite):
+def test_closing_a_round_releases_what_is_left_where_it_makes_a_block(run, app, open_round, invite):
     import random
 
     from webapp.domain.simulate import simulate_answers
@@ -156,7 +156,7 @@ def test_closing_a_round_publishes_what_can_be_shown_of_what_was_held_back(run, 
             return db.session.scalar(select(Aggregate.respondents).filter_by(
                 kind="published", level=level, unit_id=unit, grouping="all"))
 
-    # Given 7 school assistants at S1 in the figures, then 2 more at S1 and 3 at S2 held back
+    # Given 7 school assistants at S1 in the figures, then 2 more at S1 and 3 at S2 not yet
     answer("S1", 7, 1, "skoleassistent")
     with app.app_context():
         aggregates.rebuild(db.session, db.session.scalar(select(Round).filter_by(name=open_round)))
@@ -167,5 +167,5 @@ def test_closing_a_round_publishes_what_can_be_shown_of_what_was_held_back(run, 
     # When the round closes
     closed = run("round", "close", open_round)
     assert closed.exit_code == 0 and "final figures published" in closed.output
-    # Then Fjordvik shows all 12: the 5 added cannot be split between its schools; S1 keeps its 7
+    # Then the 2 + 3 left make a block in Fjordvik, which shows all 12; S1 keeps its 7
     assert (shown("school", "S1"), shown("kommune", "Fjordvik")) == (7, 12)

@@ -17,14 +17,17 @@ PASSWORD = "correct horse battery"
 
 
 def fill(app, round_name: str, per_school: dict[str, int], seed: int, text: str | None = None) -> int:
-    """Answers at each school, then the round is closed: its final figures are published."""
+    """Answers at each school — at S1 the first five from school assistants, a block of one group —
+    then the round is closed: its final figures are published."""
     rng = random.Random(seed)
     with app.app_context():
         found = rounds.get_round(db.session, round_name)
         for code, count in per_school.items():
-            for token in rounds.create_invitations(db.session, found, code, count):
+            for n, token in enumerate(rounds.create_invitations(db.session, found, code, count)):
                 link = answering.open_link(db.session, token)
                 answers = simulate_answers(link.questionnaire, rng)
+                if code == "S1" and n < 5:
+                    answers["b_rolle"] = "skoleassistent"
                 if text:
                     answers["fritekst"] = f"{text} {rng.randint(1, 999)}"
                 answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id, answers)
@@ -132,6 +135,6 @@ def test_a_breakdown_with_every_group_hidden_says_so_instead_of_an_empty_chart(c
     assert "data-figure" not in heatmap
     assert "Hver gruppe her har for få svar til å kunne vises" in heatmap
     assert "Last ned CSV" in heatmap  # the table and downloads stay, with every cell hidden
-    # The round (19 answers) shows the same panel as a chart
+    # The round (19 answers, a block of five school assistants among them) shows the panel as a chart
     round_page = client.get(f"/resultater/{first}/").get_data(as_text=True)
     assert "data-figure" in round_page.split('id="behov_yrkesgruppe"')[1].split("</section>")[0]

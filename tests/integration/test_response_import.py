@@ -43,7 +43,7 @@ def test_an_imported_row_is_stored_as_a_submit_stores_it(app, open_round, db_ses
     def stored(response: Response) -> tuple:
         rows = db_session.execute(select(Answer.item_key, Answer.position, Answer.value)
                                   .where(Answer.response_id == response.id)).all()
-        return (response.round_id, response.school_id, response.submitted_on, response.yrkesgruppe,
+        return (response.round_id, response.school_id, response.stored_on, response.yrkesgruppe,
                 response.skoleslag, response.ufaglaert, response.b_trinn, response.vector, sorted(rows))
 
     submitted, imported = db_session.scalars(select(Response)).all()

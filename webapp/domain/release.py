@@ -1,13 +1,22 @@
 """Answers reach the published figures in blocks of at least k, never one by one (pure).
 
-While a round is open, each school's answers are released per occupational group (and one more group
-for those who gave none) and per column — the group's respondents, and each item — when at least k
-new ones have come in since that cell was last released; then the cell takes all of them. Everything
-published during the round is a sum of such blocks: a school is the sum of its groups, a kommune the
-sum of its schools, and so on. So every difference a reader can form — between two publications,
-between a parent and its children, between a unit and its groups — is a sum of whole blocks, each
-holding at least k people. That is the argument in docs/privacy.md, and why no cell is ever hidden
-while the round is open: a cell shows its released answers or, until the first block, nothing.
+While a round is open, each school's answers are released per occupational group (and one more group,
+the *rest*, for those who gave none). A group's respondents are released when at least k new ones
+have come in since its last block; at that moment each of the group's items is released too if at
+least k new answers to it have come in (an item never moves on its own, so what makes a block go out
+is a count of people, not what anyone answered, and an item never shows more answers than people).
+
+When the round closes, what is left — fewer than k in most cells — is released the same way, one
+level up at a time (`close`): per school, a block of its remaining answers across its groups, shown
+only in the school's total; what a school cannot release is pooled per group in its kommune, then
+across the kommune's groups, then per fylke and for the round. Whatever is still under k at the
+round is never shown.
+
+So every published number is a sum of blocks, each the answers of at least k people (to one item, or
+as respondents), and no block is in part of another's figure. Any difference a reader can form —
+between two publications, a parent and its children, a total and its groups, over any number of
+saved pages — is a sum of whole blocks: it covers no one, or at least k. docs/privacy.md has the
+argument.
 """
 from __future__ import annotations
 
@@ -37,9 +46,7 @@ class Cells:
     def sizes(self, layout: SlotLayout) -> np.ndarray:
         """(U, G, 1 + items): respondents, then each item's n — answered, `na` («har ikke samarbeidet»)
         aside: the people whose answers a figure shows, so a block is counted in them."""
-        shown = self.answered(layout)
-        np.subtract.at(shown, (..., layout.na_items), self.counts[..., layout.na_columns])
-        return np.concatenate([self.respondents[..., None], shown], axis=-1)
+        return _sizes(self.respondents, self.answered(layout), self.counts, layout)
 
     def total(self) -> "Cells":
         """Every group of each unit added up: (U, 1)."""
@@ -47,25 +54,34 @@ class Cells:
 
     def roll_up(self, parent_of: np.ndarray, parents: int) -> "Cells":
         """Sum units into their parents."""
-        respondents = np.zeros((parents,) + self.respondents.shape[1:], dtype=np.int64)
-        counts = np.zeros((parents,) + self.counts.shape[1:], dtype=np.int64)
-        np.add.at(respondents, parent_of, self.respondents)
-        np.add.at(counts, parent_of, self.counts)
-        return Cells(respondents, counts)
+        return Cells(_roll_up(self.respondents, parent_of, parents), _roll_up(self.counts, parent_of, parents))
+
+    def __add__(self, other: "Cells") -> "Cells":
+        return Cells(self.respondents + other.respondents, self.counts + other.counts)
+
+
+def _sizes(respondents: np.ndarray, answered: np.ndarray, counts: np.ndarray, layout: SlotLayout) -> np.ndarray:
+    shown = answered.copy()
+    np.subtract.at(shown, (..., layout.na_items), counts[..., layout.na_columns])
+    return np.concatenate([respondents[..., None], shown], axis=-1)
+
+
+def _roll_up(values: np.ndarray, parent_of: np.ndarray, parents: int) -> np.ndarray:
+    out = np.zeros((parents,) + values.shape[1:], dtype=np.int64)
+    np.add.at(out, parent_of, values)
+    return out
 
 
 def due(live: Cells, released: Cells, layout: SlotLayout, threshold: int) -> np.ndarray:
-    """(U, G, 1 + items): the cells with at least `threshold` new members since their last release."""
-    return live.sizes(layout) - released.sizes(layout) >= threshold
+    """(U, G, 1 + items): the cells a release takes now — a group's respondents when at least
+    `threshold` new ones have come in, and with them each item with at least `threshold` new answers."""
+    new = live.sizes(layout) - released.sizes(layout)
+    people = new[..., 0] >= threshold
+    return np.concatenate([people[..., None], people[..., None] & (new[..., 1:] >= threshold)], axis=-1)
 
 
 def release(live: Cells, released: Cells, layout: SlotLayout, threshold: int) -> Cells:
-    """Release every due cell: it takes the live counts; the others keep theirs.
-
-    An item's cell is its option slots and its number of answers; a due item always comes with a due
-    respondents cell (whoever answered is a respondent), so the released respondents never fall below
-    an item's released answers, and the missing slot is worked out from the two.
-    """
+    """Release every due cell: it takes the live counts; the others keep theirs."""
     return published(live, due(live, released, layout, threshold), released, layout)
 
 
@@ -77,3 +93,84 @@ def published(cells: Cells, take: np.ndarray, earlier: Cells, layout: SlotLayout
     counts = np.where(take[..., 1:][..., layout.items], cells.counts, earlier.counts)
     counts[..., layout.missing] = respondents[..., None] - answered
     return Cells(respondents, counts)
+
+
+@dataclass
+class Parts:
+    """Counts kept apart while blocks are cut at the close: respondents (U, G), who answered each item
+    (U, G, items) and the option counts (U, G, C, missing slots unused). A block can take an item's
+    answers without its respondents, so the missing slots are worked out only for the figures."""
+
+    respondents: np.ndarray
+    answered: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def of(cls, cells: Cells, layout: SlotLayout) -> "Parts":
+        return cls(cells.respondents, cells.answered(layout), cells.counts)
+
+    def sizes(self, layout: SlotLayout) -> np.ndarray:
+        return _sizes(self.respondents, self.answered, self.counts, layout)
+
+    def __sub__(self, other: "Parts") -> "Parts":
+        return Parts(self.respondents - other.respondents, self.answered - other.answered, self.counts - other.counts)
+
+    def __add__(self, other: "Parts") -> "Parts":
+        return Parts(self.respondents + other.respondents, self.answered + other.answered, self.counts + other.counts)
+
+    def take(self, columns: np.ndarray, layout: SlotLayout) -> "Parts":
+        """Remove and return the columns marked (U, G, 1 + items)."""
+        taken = Parts(np.where(columns[..., 0], self.respondents, 0), np.where(columns[..., 1:], self.answered, 0),
+                      np.where(columns[..., 1:][..., layout.items], self.counts, 0))
+        rest = self - taken
+        self.respondents, self.answered, self.counts = rest.respondents, rest.answered, rest.counts
+        return taken
+
+    def roll_up(self, parent_of: np.ndarray, parents: int) -> "Parts":
+        return Parts(_roll_up(self.respondents, parent_of, parents), _roll_up(self.answered, parent_of, parents),
+                     _roll_up(self.counts, parent_of, parents))
+
+    def total(self) -> "Parts":
+        return Parts(self.respondents.sum(axis=1, keepdims=True), self.answered.sum(axis=1, keepdims=True),
+                     self.counts.sum(axis=1, keepdims=True))
+
+    def cells(self, layout: SlotLayout) -> Cells:
+        """As figures: the missing slots follow from the respondents and answers."""
+        counts = self.counts.copy()
+        counts[..., layout.missing] = self.respondents[..., None] - self.answered
+        return Cells(self.respondents, counts)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of the round for the close: each school's position among the level's units."""
+
+    name: str
+    unit_of_school: np.ndarray
+    units: int
+
+
+@dataclass(frozen=True)
+class Closing:
+    """The blocks the close releases at each level (by its name): per group (U, G), and across the
+    groups (U, 1) — shown only in the unit's total."""
+
+    by_group: dict[str, Parts]
+    across: dict[str, Parts]
+
+
+def close(final: Cells, released: Cells, levels: list[Level], layout: SlotLayout, threshold: int) -> Closing:
+    """Release what is left when a round closes, level by level — schools, kommuner, fylker, the round:
+    at each unit, per group a block of what its schools have left in it, then a block across the
+    groups; a column goes out when at least `threshold` are left in it. Schools × groups in, per level
+    out."""
+    pending = Parts.of(final, layout) - Parts.of(released, layout)
+    by_group, across = {}, {}
+    for level in levels:
+        here = level.unit_of_school
+        full = (pending.roll_up(here, level.units).sizes(layout) >= threshold)[here]
+        by_group[level.name] = pending.take(full, layout).roll_up(here, level.units)
+        whole = pending.total().roll_up(here, level.units).sizes(layout)[:, 0, :] >= threshold
+        full = np.broadcast_to(whole[here][:, None, :], full.shape)
+        across[level.name] = pending.take(full, layout).roll_up(here, level.units).total()
+    return Closing(by_group, across)

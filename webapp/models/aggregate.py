@@ -47,10 +47,6 @@ class Aggregate(db.Model):
     groups: Mapped[list[Any]] = mapped_column(JSON)
     group_respondents: Mapped[list[Any]] = mapped_column(JSON)
     counts: Mapped[bytes] = mapped_column(LargeBinary)
-    # Published rows of a closed round: which (group, item) cells keep their figures from before the
-    # close (held), one byte each, decided round-wide by webapp.domain.disclosure; the first of each
-    # group's bytes is the respondents cell. Null while the round is open: nothing is held then.
-    hidden: Mapped[bytes | None] = mapped_column(LargeBinary)
     # n of each group for the respondents and every item (int32, groups × (1 + items)), kept with the
     # counts so the round-wide suppression reads a few kB per row instead of every count; null on rows
     # written before it existed (then it is worked out from `counts`).

@@ -51,7 +51,9 @@ class Response(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
-    submitted_on: Mapped[date] = mapped_column(Date)
+    # The day the response was stored with its batch, never the day it was sent: that day, next to the
+    # days invitations were used, would tie a response alone with its day to its invitation.
+    stored_on: Mapped[date] = mapped_column(Date)
     yrkesgruppe: Mapped[str | None] = mapped_column(String(40))
     skoleslag: Mapped[str | None] = mapped_column(String(20))
     ufaglaert: Mapped[str | None] = mapped_column(String(10))
@@ -73,7 +75,6 @@ class PooledResponse(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    submitted_on: Mapped[date] = mapped_column(Date)
 
 
 class Answer(db.Model):

@@ -43,6 +43,8 @@ class Round(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When the close published the final figures; after that they never move (services/publication.py).
+    final_published_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     survey_version: Mapped[SurveyVersion] = relationship()
 

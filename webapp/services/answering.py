@@ -172,7 +172,7 @@ def submit(session: Session, link: Link) -> SubmitResult:
 
     The invitation is claimed with a conditional UPDATE, so a double click or a replayed POST finds
     it already responded and stores nothing. The answers go into the pool sealed, with a random id
-    and only the day; the mover (webapp.services.pool) stores them later among the school's others,
+    and no date; the mover (webapp.services.pool) stores them later among the school's others,
     so this transaction ties the invitation to nothing readable.
     """
     answers, errors = domain.validate_response(link.questionnaire, domain.prune_hidden(
@@ -185,6 +185,12 @@ def submit(session: Session, link: Link) -> SubmitResult:
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         return SubmitResult(False, [])
+    # A send that began before the round closed must not land after the close: the round's row is
+    # share-locked (PostgreSQL; SQLite already holds its write lock here), so a close waits for this
+    # transaction and then stores this response with the rest — or this one sees the close and stops.
+    status = session.scalar(select(Round.status).where(Round.id == link.round.id).with_for_update(read=True))
+    if status != "open":
+        raise LinkProblem("closed")  # the caller rolls back: the invitation stays unused
     pool_response(session, link.round.id, link.invitation.school_id, answers)
     return SubmitResult(True, [])
 
@@ -193,8 +199,7 @@ def pool_response(session: Session, round_id: int, school_id: int, answers: dict
     """Seal a validated response into the pool with the server's key (caller commits)."""
     sealed = sealing.seal(sealing.pool_key(current_app.secret_key), answers,
                           sealing.pool_context(round_id, school_id))
-    session.add(PooledResponse(id=uuid.uuid4().hex, round_id=round_id, school_id=school_id, sealed=sealed,
-                               submitted_on=date.today()))
+    session.add(PooledResponse(id=uuid.uuid4().hex, round_id=round_id, school_id=school_id, sealed=sealed))
 
 
 def delete_stale_drafts(session: Session, retention_days: int, today: date | None = None) -> int:
@@ -208,12 +213,13 @@ def delete_stale_drafts(session: Session, retention_days: int, today: date | Non
 
 
 def store_response(session: Session, questionnaire: Questionnaire, round_id: int, school_id: int,
-                   answers: dict[str, Any], submitted_on: date | None = None) -> None:
-    """Insert a validated response, its answers and its outbox event (caller commits)."""
+                   answers: dict[str, Any]) -> None:
+    """Insert a validated response, its answers and its outbox event (caller commits); it is dated
+    the day it is stored."""
     derived = domain.derive(questionnaire, answers)
     response_id = uuid.uuid4().hex
     session.add(Response(
-        id=response_id, round_id=round_id, school_id=school_id, submitted_on=submitted_on or date.today(),
+        id=response_id, round_id=round_id, school_id=school_id, stored_on=date.today(),
         yrkesgruppe=derived.get("yrkesgruppe"), skoleslag=derived.get("skoleslag"),
         ufaglaert=derived.get("ufaglaert"), b_trinn=answers.get("b_trinn"),
         vector=Codebook.of(questionnaire).encode(answers)))

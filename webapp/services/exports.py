@@ -10,33 +10,28 @@ from webapp.services.spreadsheet import safe_row
 
 
 def as_json(figures: UnitFigures, unit_key: str | None) -> dict[str, Any]:
-    """The export-aggregates JSON: one entry per item and group, numbers only where not suppressed;
-    `"held": true` where a closed round shows a cell's figures from before the close."""
+    """The export-aggregates JSON: one entry per item and group, numbers only where not suppressed."""
     entries = []
     for (item, group), figure in figures.figures.items():
         if figure.suppressed:
             entries.append({"item": item, "group": group, "suppressed": True})
         else:
-            entry = {"item": item, "group": group, "n": figure.n, "counts": figure.counts,
-                     "percent": figure.percent()}
-            if figure.held:
-                entry["held"] = True
-            entries.append(entry)
+            entries.append({"item": item, "group": group, "n": figure.n, "counts": figure.counts,
+                            "percent": figure.percent()})
     return {
         "round": figures.round_name,
         "unit": {"level": figures.level, "key": unit_key, "name": figures.unit_name},
         "by": figures.grouping,
         "threshold": figures.threshold,
-        "published_at": figures.published_at.isoformat(timespec="seconds") if figures.published_at else None,
+        # the day only, as the pages: the time of a release would say whose answers filled it
+        "published_on": figures.published_at.date().isoformat() if figures.published_at else None,
         "final": figures.final,
         "respondents": figures.respondents,
-        "held_respondents": {group: True for group in sorted(figures.held_respondents)},
         "items": entries,
     }
 
 
-CSV_COLUMNS = ("round", "level", "unit", "by", "item", "group", "n", "option", "count", "percent", "suppressed",
-               "held")
+CSV_COLUMNS = ("round", "level", "unit", "by", "item", "group", "n", "option", "count", "percent", "suppressed")
 
 
 def as_csv(figures: UnitFigures) -> str:
@@ -47,11 +42,10 @@ def as_csv(figures: UnitFigures) -> str:
     head = (figures.round_name, figures.level, figures.unit_name, figures.grouping)
     for (item, group), figure in figures.figures.items():
         if figure.suppressed:
-            writer.writerow(safe_row((*head, item, group, "", "", "", "", "true", "false")))
+            writer.writerow(safe_row((*head, item, group, "", "", "", "", "true")))
             continue
         percent = figure.percent() or {}
-        held = "true" if figure.held else "false"
         for code, count in (figure.counts or {}).items():
             writer.writerow(safe_row((*head, item, group, figure.n, code, count, percent.get(code, ""),
-                                      "false", held)))
+                                      "false")))
     return out.getvalue()

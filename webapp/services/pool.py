@@ -53,8 +53,8 @@ def move_unit(session: Session, round_id: int, school_id: int, force: bool = Fal
     batch = _unseal_all(rows, round_id, school_id)
     _shuffle(batch)
     questionnaire = surveys.questionnaire_of(session, found.survey_version_id)
-    for answers, submitted_on in batch:
-        answering.store_response(session, questionnaire, round_id, school_id, answers, submitted_on)
+    for answers in batch:
+        answering.store_response(session, questionnaire, round_id, school_id, answers)
     # One statement for all rows, after every insert: no delete sits next to the response it became.
     ids = [row.id for row in rows]
     deleted = session.execute(delete(PooledResponse).where(PooledResponse.id.in_(ids))
@@ -70,7 +70,7 @@ def move_unit(session: Session, round_id: int, school_id: int, force: bool = Fal
 def _take(session: Session, round_id: int, school_id: int, wait: bool) -> list[Any]:
     """Lock and read a school's pool rows, so that no other mover can store them too."""
     where = (PooledResponse.round_id == round_id, PooledResponse.school_id == school_id)
-    query = select(PooledResponse.id, PooledResponse.sealed, PooledResponse.submitted_on).where(*where)
+    query = select(PooledResponse.id, PooledResponse.sealed).where(*where)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=not wait)
     else:
@@ -81,10 +81,10 @@ def _take(session: Session, round_id: int, school_id: int, wait: bool) -> list[A
     return list(session.execute(query))
 
 
-def _unseal_all(rows: list[Any], round_id: int, school_id: int) -> list[tuple[dict[str, Any], Any]]:
+def _unseal_all(rows: list[Any], round_id: int, school_id: int) -> list[dict[str, Any]]:
     key, context = sealing.pool_key(current_app.secret_key), sealing.pool_context(round_id, school_id)
     try:
-        return [(sealing.unseal(key, row.sealed, context), row.submitted_on) for row in rows]
+        return [sealing.unseal(key, row.sealed, context) for row in rows]
     except sealing.SealError:
         raise RoundError(_("Submitted responses waiting to be stored cannot be opened with this SECRET_KEY. "
                            "Set the key they were sealed with, and try again.")) from None

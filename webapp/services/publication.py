@@ -7,10 +7,9 @@ Three kinds of aggregate rows take part (models/aggregate.py):
   out so far — in blocks of at least k per cell (webapp/domain/release.py);
 - `published`: what readers see, at every level, for the `all` and `yrkesgruppe` breakdowns.
 
-While a round is open, published = the sums of the released blocks. When it closes, the final
-publication shows every cell's final figure except where what it gained since its last release could
-be read off; those cells keep their released figure and are marked held (webapp/domain/disclosure.py).
-docs/privacy.md has the argument.
+While a round is open, published = the sums of the released blocks. When it closes, what is left is
+released in blocks too, level by level (domain/release.close), once: a closed round's figures never
+move again. docs/privacy.md has the argument.
 """
 from __future__ import annotations
 
@@ -23,9 +22,8 @@ from sqlalchemy.orm import Session
 
 from webapp.domain.breakdowns import group_values
 from webapp.domain.codebook import Codebook
-from webapp.domain.disclosure import hold
 from webapp.domain.layout import Layout
-from webapp.domain.release import Cells, due, published, release
+from webapp.domain.release import Cells, Level, Parts, close, due, release
 from webapp.domain.slots import item_ns, slot_layout
 from webapp.models import Aggregate, Round
 from webapp.services import surveys
@@ -63,23 +61,22 @@ class _Rows:
         return cells
 
     def write(self, kind: str, level: str, unit_ids: list[int], grouping: str, groups: list[str],
-              cells: Cells, totals: np.ndarray, at: datetime, held: np.ndarray | None = None) -> int:
+              cells: Cells, totals: np.ndarray, at: datetime) -> int:
         """Store the units' rows where they differ from what is stored; return how many changed."""
         t = self.table
         stored = {r.unit_id: r for r in self.session.execute(
-            select(t.c.unit_id, t.c.group_respondents, t.c.counts, t.c.hidden).where(
+            select(t.c.unit_id, t.c.group_respondents, t.c.counts).where(
                 t.c.round_id == self.found.id, t.c.kind == kind, t.c.level == level, t.c.grouping == grouping))}
         rows = []
         for i, unit_id in enumerate(unit_ids):
             counts = cells.counts[i].astype("<i4").tobytes()
             respondents = [int(x) for x in cells.respondents[i]]
-            mask = None if held is None else held[i].astype(np.uint8).tobytes()
             old = stored.get(unit_id)
-            if old is not None and (old.counts, old.group_respondents, old.hidden) == (counts, respondents, mask):
+            if old is not None and (old.counts, old.group_respondents) == (counts, respondents):
                 continue
             rows.append({"round_id": self.found.id, "kind": kind, "level": level, "unit_id": unit_id,
                          "grouping": grouping, "respondents": int(totals[i]), "groups": groups,
-                         "group_respondents": respondents, "counts": counts, "hidden": mask, "computed_at": at,
+                         "group_respondents": respondents, "counts": counts, "computed_at": at,
                          "item_n": item_ns(self.codebook, cells.counts[i], respondents).astype("<i4").tobytes()})
         if rows:
             changed = [(kind, level, r["unit_id"], grouping) for r in rows]
@@ -140,8 +137,9 @@ def publish(session: Session, found: Round, at: datetime | None = None) -> int:
                               released.respondents.sum(axis=1), at)
         changed += _write_levels(rows, groups, {level: (ids, _columns(cells, len(groups)))
                                                 for level, (ids, cells) in _levels(units, released).items()}, at)
-    else:
-        changed += _publish_final(rows, units, groups, _levels(units, released), at)
+    elif found.final_published_at is None:  # the close publishes once; a closed round's figures never move
+        changed += _publish_final(rows, units, groups, released, at)
+        found.final_published_at = at
     session.expire_all()
     if changed:
         log.info("round %s: %d published or released rows changed", found.id, changed)
@@ -165,47 +163,46 @@ def _columns(cells: Cells, groups: int) -> Cells:
                  np.concatenate([total.counts, cells.counts[:, :groups]], axis=1))
 
 
-def _write_levels(rows: _Rows, groups: list[str], levels: dict[str, tuple[list[int], Cells]], at: datetime,
-                  held: dict[str, np.ndarray] | None = None) -> int:
+def _write_levels(rows: _Rows, groups: list[str], levels: dict[str, tuple[list[int], Cells]], at: datetime) -> int:
     """Write every level's published `all` and breakdown rows from Cells (units, 1 + groups)."""
     changed = 0
     for level, (ids, cells) in levels.items():
         totals = cells.respondents[:, 0]
-        mask = held[level] if held is not None else None
         changed += rows.write("published", level, ids, "all", ["all"],
-                              Cells(cells.respondents[:, :1], cells.counts[:, :1]), totals, at,
-                              None if mask is None else mask[:, :1])
+                              Cells(cells.respondents[:, :1], cells.counts[:, :1]), totals, at)
         changed += rows.write("published", level, ids, BREAKDOWN, groups,
-                              Cells(cells.respondents[:, 1:], cells.counts[:, 1:]), totals, at,
-                              None if mask is None else mask[:, 1:])
+                              Cells(cells.respondents[:, 1:], cells.counts[:, 1:]), totals, at)
     return changed
 
 
-def _stack(parts: list[Cells]) -> Cells:
-    return Cells(np.concatenate([c.respondents for c in parts]), np.concatenate([c.counts for c in parts]))
-
-
-def _publish_final(rows: _Rows, units: Layout, groups: list[str], released: dict, at: datetime) -> int:
-    """The close: final figures wherever what a cell gained since its last release can be shown, the
-    released figures (marked held) elsewhere."""
-    order = list(released)  # round, fylker, kommuner, schools: the order of units.units()
-    earlier = _stack([_columns(released[level][1], len(groups)) for level in order])
-    final = _stack([Cells(np.concatenate([total.respondents, by_group.respondents], axis=1),
-                          np.concatenate([total.counts, by_group.counts], axis=1))
-                    for level in order
-                    for total, by_group in [(rows.read("live", level, released[level][0], "all"),
-                                             rows.read("live", level, released[level][0], BREAKDOWN))]])
+def _publish_final(rows: _Rows, units: Layout, groups: list[str], released: Cells, at: datetime) -> int:
+    """The close: what is left after the last blocks is released level by level (domain/release.close)
+    and every level's figures are the sums of all blocks inside it."""
+    schools = list(units.schools)
+    final = _school_cells(rows, "live", schools)
     slots = slot_layout(rows.codebook)
-    residual = final.sizes(slots) - earlier.sizes(slots)
-    held = hold(residual, units.parent_index(units.units()), rows.found.privacy_threshold)
-    shown = published(final, ~held, earlier, slots)
-    levels, masks, start = {}, {}, 0
-    for level in order:
-        ids = released[level][0]
-        part = slice(start, start + len(ids))
-        levels[level] = (ids, Cells(shown.respondents[part], shown.counts[part]))
-        masks[level] = held[part]
-        start += len(ids)
-    log.info("final publication of round %s: %d of %d cells keep their released figures",
-             rows.found.id, int(held.sum()), held.size)
-    return _write_levels(rows, groups, levels, at, held=masks)
+    k_index, f_index = units.roll_up_index()
+    levels = [Level("school", np.arange(len(schools), dtype=np.int64), len(schools)),
+              Level("kommune", k_index, len(units.kommuner)),
+              Level("fylke", f_index[k_index] if len(k_index) else k_index, len(units.fylker)),
+              Level("round", np.zeros(len(schools), dtype=np.int64), 1)]
+    closing = close(final, released, levels, slots, rows.found.privacy_threshold)
+    ids = {"school": schools, "kommune": units.kommuner, "fylke": units.fylker, "round": [0]}
+    up = {"kommune": k_index, "fylke": f_index, "round": np.zeros(len(units.fylker), dtype=np.int64)}
+    by_group, across = Parts.of(released, slots), Parts.of(Cells.zeros(len(schools), 1, slots.width), slots)
+    levels_out = {}
+    for level in ("school", "kommune", "fylke", "round"):
+        if level in up:
+            by_group = by_group.roll_up(up[level], len(ids[level]))
+            across = across.roll_up(up[level], len(ids[level]))
+        by_group = by_group + closing.by_group[level]
+        across = across + closing.across[level]
+        total = (by_group.total() + across).cells(slots)
+        shown = by_group.cells(slots)
+        levels_out[level] = (ids[level], Cells(
+            np.concatenate([total.respondents, shown.respondents[:, :len(groups)]], axis=1),
+            np.concatenate([total.counts, shown.counts[:, :len(groups)]], axis=1)))
+    left = int(final.respondents.sum()) - int(levels_out["round"][1].respondents[0, 0])
+    log.info("final publication of round %s: %d respondent(s) in groups too small to show anywhere",
+             rows.found.id, left)
+    return _write_levels(rows, groups, levels_out, at)

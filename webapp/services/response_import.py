@@ -91,7 +91,7 @@ class _BulkWriter:
         derived = derive(self.questionnaire, answers)
         response_id = uuid.uuid4().hex
         self.responses.append({
-            "id": response_id, "round_id": self.round_id, "school_id": school_id, "submitted_on": self.today,
+            "id": response_id, "round_id": self.round_id, "school_id": school_id, "stored_on": self.today,
             "yrkesgruppe": derived.get("yrkesgruppe"), "skoleslag": derived.get("skoleslag"),
             "ufaglaert": derived.get("ufaglaert"), "b_trinn": answers.get("b_trinn"),
             "vector": self.codebook.encode(answers)})

@@ -2,15 +2,13 @@
 
 Pages, CSV exports, the JSON API and the CLI all get their numbers from `unit_figures`, which reads
 only published rows (services/publication.py), so the privacy rules hold everywhere by construction.
-A cell with no released answers carries no numbers; a cell of a closed round marked *held* shows its
-figures from before the close, because its last few answers could otherwise be read off.
+A cell with no released answers carries no numbers.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,14 +30,12 @@ class UnitNotFound(LookupError):
 
 @dataclass(frozen=True)
 class Figure:
-    """One item in one group: n and counts per option code, or suppressed (no numbers at all);
-    `held` when the numbers are from before the round closed."""
+    """One item in one group: n and counts per option code, or suppressed (no numbers at all)."""
 
     item: str
     group: str
     n: int | None
     counts: dict[str, int] | None
-    held: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -69,12 +65,7 @@ class UnitFigures:
     figures: dict[tuple[str, str], Figure]
     published_at: datetime | None
     threshold: int
-    held_respondents: frozenset[str] = frozenset()  # groups whose respondents are from before the close
-    final: bool = False  # the round is closed: these are its final figures (some perhaps held)
-
-    @property
-    def any_held(self) -> bool:
-        return bool(self.held_respondents) or any(f.held for f in self.figures.values())
+    final: bool = False  # the round is closed: these are its final figures
 
     def figure(self, item: str, group: str = ALL) -> Figure:
         return self.figures[(item, group)]
@@ -111,7 +102,6 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
     offsets = slot_layout(codebook).missing
     figures: dict[tuple[str, str], Figure] = {}
     respondents: dict[str, int | None] = {}
-    held_respondents = set()
     for group in shown:
         row = rows.get(ALL if group == ALL else grouping)
         k = 0 if group == ALL else values.index(group)
@@ -121,11 +111,7 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
             continue
         counts = decode_counts(codebook, row)
         ns = row_ns(codebook, row)[k]
-        held = (np.frombuffer(row.hidden, dtype=np.uint8).reshape(len(row.groups), codebook.width + 1)[k]
-                if row.hidden is not None else np.zeros(codebook.width + 1, dtype=np.uint8))
         respondents[group] = int(ns[0]) or None
-        if held[0] and ns[0]:
-            held_respondents.add(group)
         for j, item in enumerate(codebook.items):
             if not ns[j + 1]:  # nothing released (or nobody answered): no numbers
                 figures[(item.key, group)] = Figure(item.key, group, None, None)
@@ -135,8 +121,7 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
             for option in item.options:
                 if option.na and item.type != "integer":
                     by_code.pop(option.code, None)
-            figures[(item.key, group)] = Figure(item.key, group, int(ns[j + 1]), by_code, bool(held[j + 1]))
+            figures[(item.key, group)] = Figure(item.key, group, int(ns[j + 1]), by_code)
     published_at = rows[ALL].computed_at if ALL in rows else None
     return UnitFigures(found.id, found.name, level, unit_id, unit_name, grouping, tuple(shown), respondents,
-                       figures, published_at, found.privacy_threshold, frozenset(held_respondents),
-                       found.status == "closed")
+                       figures, published_at, found.privacy_threshold, found.status == "closed")

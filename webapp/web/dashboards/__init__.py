@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 
 import plotly
 from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
@@ -11,9 +10,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Answer, Fylke, Kommune, Round, School, SurveyVersion
-from webapp.models import Response as StoredResponse
-from webapp.services import access, dashboard, reference, results, rounds
+from webapp.models import Fylke, Kommune, Round, School, SurveyVersion
+from webapp.services import access, dashboard, free_text, reference, results, rounds
 from webapp.services.aggregates import codebook_of, layout
 from webapp.web.templating import current_language
 
@@ -93,7 +91,8 @@ def _panels(round_id: int, level: str, unit_id: int):
     context = {"round": found, "level": level, "unit": unit, "by_yrke": by_yrke, "parent": parent,
                "parent_ref": parent_ref,
                "questionnaire": questionnaire, "source": source, "units": units,
-               "free_texts": _free_texts(found, level, unit_id, unit, units)}
+               "free_texts": (free_text.free_texts(db.session, found, units, level, unit_id)
+                              if current_user.role == "admin" else None)}
     return dashboard.build_panels(ctx, _history(found, level, unit_id, unit)), context
 
 
@@ -113,27 +112,6 @@ def _history(found: Round, level: str, unit_id: int, current: results.UnitFigure
         if figures.respondents.get("all") is not None:
             history.append((other.name, figures))
     return history
-
-
-FREE_TEXT_MINIMUM = 10
-
-
-def _free_texts(found: Round, level: str, unit_id: int, unit, units) -> list[str] | None:
-    """Free-text answers: administrators only, once the round is closed, for a unit whose final
-    figures count at least 10 answers — every text of that unit, in a fresh random order each time.
-
-    Not while the round is open: a text that appears as soon as it is sent, or a day later than the
-    one before, says who wrote it. None when the page shows no free text at all."""
-    shown = unit.respondents.get("all")
-    if (current_user.role != "admin" or not unit.final or shown is None or "all" in unit.held_respondents
-            or shown < max(FREE_TEXT_MINIMUM, found.privacy_threshold)):
-        return None
-    schools = [s for s in units.schools if units.holds(level, unit_id, s)]
-    texts = list(db.session.scalars(select(Answer.value).join(StoredResponse, StoredResponse.id == Answer.response_id)
-                                    .where(StoredResponse.round_id == found.id, StoredResponse.school_id.in_(schools),
-                                           Answer.item_key == "fritekst")))
-    secrets.SystemRandom().shuffle(texts)  # never the order they were sent (nor stored) in
-    return texts
 
 
 def _render(round_id: int, level: str, unit_id: int):
