@@ -178,7 +178,7 @@ class Fixture:
         chunks = set()
         with psycopg.connect(BENCH_DSN) as conn, conn.cursor() as cur:
             ids = [f"{self.rng.getrandbits(128):032x}" for _n in range(count)]
-            with cur.copy("COPY response (id, round_id, school_id, submitted_on, yrkesgruppe, skoleslag, "
+            with cur.copy("COPY response (id, round_id, school_id, stored_on, yrkesgruppe, skoleslag, "
                           "ufaglaert, b_trinn, vector) FROM STDIN") as copy:
                 for n in range(count):
                     set_no = (first + n) % DISTINCT_ANSWER_SETS
@@ -257,7 +257,7 @@ class SizeResult:
     rebuild: list[float]               # full rebuilds, everything published anew (rolled back but the last)
     rebuild_steady: list[float]        # full rebuilds when nothing has changed since (nothing to publish)
     aggregate_rows: int
-    published_units: int
+    published_rows: int                # released and published rows written by the first rebuild
     sql: list[float]                   # bare SQL GROUP BY over the answer rows
     sql_groups: int
     load_matrix: list[float]           # SELECT the vectors and stack them
@@ -323,7 +323,7 @@ def measure_size(fixture: Fixture, config: Config, load_seconds: float) -> SizeR
         elapsed, _counts = _timed(lambda: bincount_baseline(matrix))
         counts.append(elapsed)
     return SizeResult(fixture.responses, fixture.answers, load_seconds, rebuild, steady, result.rows,
-                      result.published_units, sql, len(groups), loads, counts, round_respondents)
+                      result.published_rows, sql, len(groups), loads, counts, round_respondents)
 
 
 @dataclass
@@ -338,7 +338,7 @@ class SchoolResult:
 def measure_schools(fixture: Fixture, config: Config) -> list[SchoolResult]:
     """refresh_school after 1 new response and after 5, and the publication the second makes due."""
     from webapp.models import Round
-    from webapp.services import aggregates
+    from webapp.services import aggregates, publication
     from webapp.services.answering import store_response
 
     db, round_id = fixture.db, fixture.round_id
@@ -364,7 +364,7 @@ def measure_schools(fixture: Fixture, config: Config) -> list[SchoolResult]:
                 result.times.append(elapsed)
                 if due:
                     result.due += 1
-                    elapsed, _count = _timed(lambda: aggregates.publish(session, found))
+                    elapsed, _count = _timed(lambda: publication.publish(session, found))
                     result.publish_times.append(elapsed)
                     if _published_respondents(session, round_id, school_id) != before:
                         result.published += 1
@@ -381,6 +381,47 @@ def _published_respondents(session, round_id: int, school_id: int) -> int | None
     return session.scalar(select(Aggregate.respondents).where(
         Aggregate.round_id == round_id, Aggregate.kind == "published", Aggregate.level == "school",
         Aggregate.unit_id == school_id, Aggregate.grouping == "all"))
+
+
+@dataclass
+class CloseResult:
+    label: str
+    times: list[float]   # publication.publish of the closed round (its one final publication)
+    rows: int            # published rows written
+    shown: int           # respondents in the round's final figure
+    left: int            # respondents in groups too small to be shown anywhere
+
+
+def measure_close(fixture: Fixture, config: Config) -> list[CloseResult]:
+    """The close: `publication.publish` of the round once closed, after blocks were released while it
+    was open, and when nothing had been released (all answers arrived by import); each rolled back."""
+    from sqlalchemy import text
+
+    from webapp.models import Round
+    from webapp.services import publication
+
+    db, round_id = fixture.db, fixture.round_id
+    results = []
+    with fixture.app.app_context():
+        session = db.session
+        for label, released in (("after the blocks released while open", True),
+                                ("nothing released while open", False)):
+            times, rows, shown = [], 0, 0
+            for _rep in range(config.reps):
+                if not released:
+                    session.execute(text("DELETE FROM aggregate WHERE round_id = :r AND kind IN "
+                                         "('released', 'published')"), {"r": round_id})
+                found = session.get(Round, round_id)
+                found.status, found.final_published_at = "closed", None
+                session.flush()
+                elapsed, rows = _timed(lambda: (publication.publish(session, found), session.flush())[0])
+                times.append(elapsed)
+                shown = session.execute(text(
+                    "SELECT respondents FROM aggregate WHERE round_id = :r AND kind = 'published' "
+                    "AND level = 'round' AND grouping = 'all'"), {"r": round_id}).scalar() or 0
+                session.rollback()
+            results.append(CloseResult(label, times, rows, shown, fixture.responses - shown))
+    return results
 
 
 # --- the dashboards through gunicorn ------------------------------------------------------------
@@ -480,7 +521,9 @@ def run() -> Section:
                   f"bincount {median(result.bincount):.3f} s", flush=True)
         before = cpu_snapshot()
         schools = measure_schools(fixture, config)
+        closes = measure_close(fixture, config)
         others.append(other_cores(before, cpu_snapshot(), set()))
+        print("aggregation: close " + ", ".join(f"{c.label}: {median(c.times):.2f} s" for c in closes), flush=True)
         print("aggregation: refresh_school " + ", ".join(
             f"after {r.new_responses} new: {ms(median(r.times))} ms" for r in schools)
             + "".join(f", publication {ms(median(r.publish_times))} ms" for r in schools if r.publish_times),
@@ -508,7 +551,7 @@ def run() -> Section:
         "width": width,
         "items": len(fixture.questionnaire.items),
     }
-    return report(config, facts, sizes, schools, pages, checks)
+    return report(config, facts, sizes, schools, closes, pages, checks)
 
 
 # --- the section of docs/benchmarks.md ----------------------------------------------------------
@@ -526,7 +569,7 @@ def _ratio(a: float, b: float) -> str:
 
 
 def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schools: list[SchoolResult],
-           pages: list[PageResult], checks: dict[str, Any]) -> Section:
+           closes: list[CloseResult], pages: list[PageResult], checks: dict[str, Any]) -> Section:
     from importlib.metadata import version as package_version
 
     from bench.submission import THREADS, WORKERS
@@ -538,8 +581,8 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
         + [f"{r.load_seconds:.0f}" for r in sizes],
         ["**`aggregates.rebuild`**, every unit published anew, s"] + [f"**{_spread(r.rebuild)}**" for r in sizes],
         ["`aggregates.rebuild`, nothing new to publish, s"] + [_spread(r.rebuild_steady) for r in sizes],
-        ["Aggregate rows written (live) / units published"]
-        + [f"{r.aggregate_rows} / {r.published_units}" for r in sizes],
+        ["Aggregate rows written (live) / released and published rows written"]
+        + [f"{r.aggregate_rows} / {r.published_rows}" for r in sizes],
         ["Baseline 1: SQL `GROUP BY item_key, value` over the answer rows, s"] + [_spread(r.sql) for r in sizes],
         ["… groups returned"] + [str(r.sql_groups) for r in sizes],
         ["Baseline 2: NumPy `bincount` over the loaded matrix, s"] + [_spread(r.bincount) for r in sizes],
@@ -563,10 +606,12 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
                             f"{r.due}/{len(values)}", "≤ 50", _yes(median(values) <= TARGET_SCHOOL)])
         if r.publish_times:
             values = sorted(r.publish_times)
-            school_rows.append([f"… then the publication it made due (`publish`, the `publish_round` message; "
-                                f"the school's figure moved {r.published}/{len(values)} times)",
+            school_rows.append([f"… then the release it made due (`publication.publish`, the `publish_round` "
+                                f"message; the school's figure moved {r.published}/{len(values)} times)",
                                 str(len(values)), ms(median(values)), ms(percentile(values, 95)), ms(values[-1]),
                                 "–", "none in the issue", "–"])
+    close_rows = [[f"Close, {c.label}", str(len(c.times)), _spread(c.times), str(c.rows),
+                   f"{c.shown:,} / {c.shown + c.left:,}"] for c in closes]
     page_rows = [[p.label, f"`{p.path}`", str(p.stats.operations), ms(p.stats.p50), ms(p.stats.p95),
                   ms(p.stats.max), f"{p.size / 1024:.0f}", p.respondents_shown, str(len(p.errors)), "≤ 300",
                   _yes(p.stats.p95 <= TARGET_DASHBOARD and not p.errors)] for p in pages]
@@ -601,10 +646,16 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
         "**What is measured.**",
         "",
         ("- *Rebuild*: `aggregates.rebuild(session, round)` — read every response's vector, tally all items "
-         "× options × breakdowns (all, yrkesgruppe, skoleslag, ufaglaert, b_trinn) per school, sum kommuner, "
-         "fylker and the round, replace the live rows, then apply the publication rule (incl. suppression). "
-         "*Every unit published anew* starts from a round without aggregate rows (as after a load, or when "
-         "the round closes); *nothing new to publish* repeats it right after, when no unit's count moved."),
+         "× options × breakdowns (all, yrkesgruppe) per school, sum kommuner, fylker and the round, replace "
+         "the live rows, then release every due block (`publication.publish`: per school and yrkesgruppe, "
+         "blocks of at least k new respondents; every level summed from the released blocks). *Every unit "
+         "published anew* starts from a round without aggregate rows (as after a load); *nothing new to "
+         "publish* repeats it right after, when no block is due."),
+        (f"- *Close*: in the round of {largest:,}, the round is marked closed and `publication.publish` "
+         "is timed: its one final publication, which releases what is left level by level (school, "
+         "kommune, fylke, round) in blocks of at least k and writes every level's figures. Once after the "
+         "blocks the rebuild released, once with nothing released before (as when every answer came by "
+         "import). Rolled back each time."),
         ("- *Baseline 1*: `SELECT item_key, value, count(*) FROM answer JOIN response … WHERE round_id = … "
          "GROUP BY item_key, value` — one level, no breakdowns, the database alone."),
         ("- *Baseline 2*: `numpy.bincount` of (item, encoded value) over the responses × items matrix already "
@@ -612,9 +663,9 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
         (f"- *One school*: in the round of {largest:,}, `store_response` stores new responses at a school "
          "(not timed), then `aggregates.refresh_school(session, round, school)` is timed — recompute the "
          "school from its responses, move its kommune, fylke and the round by the difference, and tell whether "
-         "a publication is due. When it is, `aggregates.publish(session, round)` is timed apart: publish every "
-         "due unit and decide the suppression of the whole round (the worker runs it as a message of its own, "
-         "so a burst of answers costs one such decision). Schools drawn at "
+         "a block is due. When it is, `publication.publish(session, round)` is timed apart: release the due "
+         "blocks of every school and write every level's published figures anew from them (the worker runs "
+         "it as a message of its own, so a burst of answers costs one such run). Schools drawn at "
          f"random (seeded), up to {config.school_sample} per row, each row capped at "
          f"{config.school_seconds:.0f} s (at least 3 schools)."),
         (f"- *Dashboards*: gunicorn {package_version('gunicorn')} (`--workers {WORKERS} --worker-class gthread "
@@ -632,6 +683,11 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
         "",
         table(["After …", "Schools", "Median ms", "p95 ms", "Max ms", "Publication due", "Target ms", "Met"],
               school_rows),
+        "",
+        "### Closing the round",
+        "",
+        table(["Publication", "Runs", "Median s (range)", "Published rows written",
+               "Respondents in the final round figure / all"], close_rows),
         "",
         "### Dashboards",
         "",
@@ -661,6 +717,8 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
     publications = [t for r in schools for t in r.publish_times]
     if publications:
         summary["publication ms"] = ms(median(publications))
+    summary.update({f"close ({'released' if 'after' in c.label else 'nothing released'}) s":
+                    f"{median(c.times):.2f}" for c in closes})
     summary.update({f"{p.label.split()[0].lower()} dashboard p95 ms": ms(p.stats.p95) for p in pages})
     summary["targets met"] = "yes" if all(met) else "no"
     return Section("Aggregation: rebuilds, one school, dashboards", "\n".join(lines), summary)

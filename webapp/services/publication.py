@@ -33,6 +33,7 @@ from webapp.services.rounds import now
 log = logging.getLogger(__name__)
 BREAKDOWN = "yrkesgruppe"  # the one breakdown published besides the total (docs/privacy.md says why)
 REST = "_rest"             # released rows: respondents without an occupational group
+FEW_UNITS = 50             # up to this many units are read by id; more, by reading the level whole
 
 
 def codebook_of(session: Session, found: Round) -> Codebook:
@@ -52,8 +53,11 @@ class _Rows:
         cells = Cells.zeros(len(unit_ids), n, self.width)
         position = {u: i for i, u in enumerate(unit_ids)}
         t = self.table
-        for row in self.session.execute(select(t.c.unit_id, t.c.group_respondents, t.c.counts).where(
-                t.c.round_id == self.found.id, t.c.kind == kind, t.c.level == level, t.c.grouping == grouping)):
+        query = select(t.c.unit_id, t.c.group_respondents, t.c.counts).where(
+            t.c.round_id == self.found.id, t.c.kind == kind, t.c.level == level, t.c.grouping == grouping)
+        if len(unit_ids) <= FEW_UNITS:  # one school after its refresh: read its rows, not the round's
+            query = query.where(t.c.unit_id.in_(unit_ids))
+        for row in self.session.execute(query):
             if row.unit_id in position:
                 i = position[row.unit_id]
                 cells.respondents[i] = row.group_respondents
