@@ -153,6 +153,10 @@ class Fixture:
                                           derived.get("ufaglaert"), answers.get("b_trinn"),
                                           codebook.encode(answers)))
         self.answer_counts = [len(answer_rows("", answers)) for answers in self.answer_sets]
+        # The answer sets of the commonest occupational group: k of them at a school make a block.
+        groups = [columns[0] for columns in self.response_columns]
+        self.group = max((g for g in set(groups) if g), key=groups.count)
+        self.group_sets = [n for n, g in enumerate(groups) if g == self.group]
         # Schools of uneven size, as in life: weights between 0.2 and 1.8.
         self.weights = [self.rng.uniform(0.2, 1.8) for _s in self.schools]
         self.responses = 0
@@ -356,9 +360,10 @@ def measure_schools(fixture: Fixture, config: Config) -> list[SchoolResult]:
                     break  # keep the benchmark bounded when refreshes are slow
                 found = session.get(Round, round_id)
                 before = _published_respondents(session, round_id, school_id)
-                for k in range(new):
+                for k in range(new):  # k at a time: of one group, so that they make a block to release
+                    sets = fixture.group_sets if new == threshold else range(len(fixture.answer_sets))
                     store_response(session, fixture.questionnaire, round_id, school_id,
-                                   fixture.answer_sets[(number * threshold + k) % len(fixture.answer_sets)])
+                                   fixture.answer_sets[sets[(number * threshold + k) % len(sets)]])
                 session.flush()
                 elapsed, due = _timed(lambda: aggregates.refresh_school(session, found, school_id))
                 result.times.append(elapsed)
@@ -550,6 +555,8 @@ def run() -> Section:
         "others": max(others),
         "width": width,
         "items": len(fixture.questionnaire.items),
+        "group": fixture.group,
+        "threshold": schools[-1].new_responses if schools else 5,
     }
     return report(config, facts, sizes, schools, closes, pages, checks)
 
@@ -661,7 +668,8 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
         ("- *Baseline 2*: `numpy.bincount` of (item, encoded value) over the responses × items matrix already "
          "in memory — one level, no breakdowns, the arithmetic alone."),
         (f"- *One school*: in the round of {largest:,}, `store_response` stores new responses at a school "
-         "(not timed), then `aggregates.refresh_school(session, round, school)` is timed — recompute the "
+         f"(not timed; the {checks['threshold']} at a time are all of one occupational group, "
+         f"{checks['group']}, so that they make a block to release), then `aggregates.refresh_school(session, round, school)` is timed — recompute the "
          "school from its responses, move its kommune, fylke and the round by the difference, and tell whether "
          "a block is due. When it is, `publication.publish(session, round)` is timed apart: release the due "
          "blocks of every school and write every level's published figures anew from them (the worker runs "

@@ -5,8 +5,10 @@
 Loads the demo (`laget demo`'s data: six schools in two kommuner, simulated answers) into a fresh
 SQLite database, reads every figure the three pages draw from — the `all` breakdown and the
 `yrkesgruppe` breakdown, every item — as the pages read them, while the round is open and after it
-is closed, and counts the cells with numbers, without numbers, and held (numbers from before the close).
-Written for issue 7's "usefulness is part of the job": run it on two versions of the code to compare.
+is closed, and counts the cells with numbers and without numbers (and, for versions of the code that
+had them, held cells: numbers from before the close). Written for issue 7's "usefulness is part of
+the job": run it on two versions of the code to compare (PYTHONPATH=<other checkout> python
+bench/hidden_cells.py).
 """
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
 """Actors: tiny, idempotent, ids in; each calls a service and commits."""
 import dramatiq
-from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Aggregate, Round
+from webapp.models import Round
 from webapp.services import aggregates, publication
 from webapp.services.stats import recompute_school_count
 from workers.broker import broker  # noqa: F401  (the broker must exist before actors)
@@ -39,12 +38,12 @@ def publish_round(round_id: int) -> None:
 @dramatiq.actor(queue_name=AGGREGATION, max_retries=3, time_limit=600_000)
 def reconcile_round(round_id: int) -> None:
     """Rebuild an open round from its answers and log any difference from the incremental figures;
-    publish the final figures of a closed round that has none."""
+    publish the final figures of a closed round that has none yet (from a rebuild: its live figures
+    may be from before an upgrade)."""
     found = db.session.get(Round, round_id)
     if found is not None and found.status == "open":
         aggregates.reconcile(db.session, found)
         db.session.commit()
-    elif found is not None and found.status == "closed" and not db.session.scalar(
-            select(Aggregate.round_id).where(Aggregate.round_id == round_id, Aggregate.kind == "published").limit(1)):
+    elif found is not None and found.status == "closed" and found.final_published_at is None:
         aggregates.rebuild(db.session, found)
         db.session.commit()

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Aggregate, Round
+from webapp.models import Round
 from webapp.services import answering, pool
 from workers import actors
 
@@ -20,13 +20,13 @@ DAY = 24 * 60 * 60
 
 
 def enqueue_reconciliations(app: Flask) -> int:
-    """Send one reconcile_round message per open round, and per closed round that has no published
-    figures (an upgrade deleted figures made under an earlier rule); returns how many."""
-    published = select(Aggregate.round_id).where(Aggregate.kind == "published").distinct()
+    """Send one reconcile_round message per open round, and per closed round whose final figures are
+    not published yet (its publish_round message was lost, or an upgrade deleted figures made under an
+    earlier rule); returns how many."""
     with app.app_context():
         try:
             ids = list(db.session.scalars(select(Round.id).where(
-                (Round.status == "open") | ((Round.status == "closed") & Round.id.not_in(published)))))
+                (Round.status == "open") | ((Round.status == "closed") & Round.final_published_at.is_(None)))))
         finally:
             db.session.remove()
     for round_id in ids:

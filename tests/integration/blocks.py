@@ -85,10 +85,11 @@ class Reference:
                         self.released[(r, column)] = (self.step, "school", school, group)
 
     def close(self) -> None:
-        """The close: what is left, level by level — per group, then across the groups."""
+        """The close: what is left per group, level by level; then what is still left, across the
+        groups, level by level."""
         self.step += 1
-        for level in LEVELS:
-            for target in ("group", "across"):
+        for target in ("group", "across"):
+            for level in LEVELS:
                 pending = defaultdict(list)
                 for rid, (school, group, _a) in enumerate(self.responses):
                     for column in self.columns:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from webapp.domain.simulate import simulate_answers
 from webapp.extensions import db
-from webapp.models import Aggregate, Response, School
+from webapp.models import Aggregate, Response, Round, School
 from webapp.services import aggregates, answering, publication
 from webapp.services.rounds import get_round
 
@@ -249,7 +249,9 @@ def test_a_closed_round_without_published_figures_gets_them_from_the_workers(app
         db.session.commit()
         published = snapshot("published")
         assert published[("round", 0, "all")][0] == 7
+        # as the upgrade to final_published_at did: figures gone, the final publication not made
         db.session.execute(Aggregate.__table__.delete().where(Aggregate.kind == "published"))
+        found.final_published_at = None
         db.session.commit()
         round_id = found.id
     # When the scheduler runs, Then it asks for the closed round too, and the actor publishes it again
@@ -257,3 +259,34 @@ def test_a_closed_round_without_published_figures_gets_them_from_the_workers(app
     with app.app_context():
         actors.reconcile_round.fn(round_id)
         assert snapshot("published") == published
+    # and once it has, the closed round is left alone
+    assert enqueue_reconciliations(app) == 0
+
+
+def test_a_close_whose_publish_message_was_lost_is_published_by_the_scheduler(app, open_round, invite):
+    """The round is closed, but its publish_round message never ran (the broker lost it): the figures
+    still shown are the open round's blocks, and the scheduled reconciliation publishes the final ones."""
+    from webapp.services import rounds
+    from workers import actors
+    from workers.scheduler import enqueue_reconciliations
+
+    store_many(app, invite, {"S1": 5}, seed=6, b_rolle="skoleassistent")
+    with app.app_context():
+        aggregates.rebuild(db.session, get_round(db.session, open_round))
+        db.session.commit()
+    store_many(app, invite, {"S1": 2, "S2": 3}, seed=7, b_rolle="skoleassistent")
+    with app.app_context():
+        found = get_round(db.session, open_round)
+        aggregates.rebuild(db.session, found)
+        db.session.commit()
+        assert snapshot("published")[("round", 0, "all")][0] == 5  # one block of 5 at S1 while open
+        rounds.set_status(db.session, open_round, "closed")
+        db.session.commit()
+        round_id = found.id
+    assert enqueue_reconciliations(app) == 1
+    with app.app_context():
+        actors.reconcile_round.fn(round_id)
+        assert db.session.get(Round, round_id).final_published_at is not None
+        # the 2 left at S1 and the 3 at S2 go out as one block of their kommune
+        assert snapshot("published")[("round", 0, "all")][0] == 10
+    assert enqueue_reconciliations(app) == 0

@@ -6,11 +6,13 @@ have come in since its last block; at that moment each of the group's items is r
 least k new answers to it have come in (an item never moves on its own, so what makes a block go out
 is a count of people, not what anyone answered, and an item never shows more answers than people).
 
-When the round closes, what is left — fewer than k in most cells — is released the same way, one
-level up at a time (`close`): per school, a block of its remaining answers across its groups, shown
-only in the school's total; what a school cannot release is pooled per group in its kommune, then
-across the kommune's groups, then per fylke and for the round. Whatever is still under k at the
-round is never shown.
+When the round closes, what is left — fewer than k in most cells — is released the same way (`close`):
+first per group, one level up at a time — a school's own group if it has k left, else pooled with the
+same group's answers at the kommune's other schools, then the fylke's, then the round's; then what is
+still left (groups with fewer than k even in the whole round) in blocks across the groups, school,
+kommune, fylke, round, shown only in the unit's total. Whatever is still under k at the round is never
+shown. Groups first, because the breakdown by yrkesgruppe is what the upper levels are read for; a
+school's total then counts its leftovers only where they could not go into a group.
 
 So every published number is a sum of blocks, each the answers of at least k people (to one item, or
 as respondents), and no block is in part of another's figure. Any difference a reader can form —
@@ -160,9 +162,10 @@ class Closing:
 
 
 def close(final: Cells, released: Cells, levels: list[Level], layout: SlotLayout, threshold: int) -> Closing:
-    """Release what is left when a round closes, level by level — schools, kommuner, fylker, the round:
-    at each unit, per group a block of what its schools have left in it, then a block across the
-    groups; a column goes out when at least `threshold` are left in it. Schools × groups in, per level
+    """Release what is left when a round closes: per group, level by level (schools, kommuner, fylker,
+    the round), a block of what the unit's schools have left in the group; then, level by level, a
+    block of what is still left across the groups. A column goes out when at least `threshold` are
+    left in it, and what a block takes is gone from the levels above. Schools × groups in, per level
     out."""
     pending = Parts.of(final, layout) - Parts.of(released, layout)
     by_group, across = {}, {}
@@ -170,7 +173,9 @@ def close(final: Cells, released: Cells, levels: list[Level], layout: SlotLayout
         here = level.unit_of_school
         full = (pending.roll_up(here, level.units).sizes(layout) >= threshold)[here]
         by_group[level.name] = pending.take(full, layout).roll_up(here, level.units)
+    for level in levels:
+        here = level.unit_of_school
         whole = pending.total().roll_up(here, level.units).sizes(layout)[:, 0, :] >= threshold
-        full = np.broadcast_to(whole[here][:, None, :], full.shape)
+        full = np.broadcast_to(whole[here][:, None, :], pending.sizes(layout).shape)
         across[level.name] = pending.take(full, layout).roll_up(here, level.units).total()
     return Closing(by_group, across)

@@ -144,6 +144,7 @@ def publish(session: Session, found: Round, at: datetime | None = None) -> int:
     elif found.final_published_at is None:  # the close publishes once; a closed round's figures never move
         changed += _publish_final(rows, units, groups, released, at)
         found.final_published_at = at
+        session.flush()  # before expire_all, which would drop the unflushed mark
     session.expire_all()
     if changed:
         log.info("round %s: %d published or released rows changed", found.id, changed)
