@@ -458,8 +458,9 @@ def login(browser, email: str, password: str) -> None:
 
 
 def kpi_respondents(html: bytes) -> str | None:
+    """The «responses in the figures» KPI without its thousands separators ("100,000" → "100000")."""
     match = KPI_RE.search(html.decode("utf-8", "replace"))
-    return match.group(1).strip() if match else None
+    return re.sub(r"[,\s\u00a0\u202f]", "", match.group(1)) if match else None
 
 
 def measure_page(browser, label: str, path: str, requests: int, warmup: int = 3) -> PageResult:

@@ -122,3 +122,45 @@ def test_dashboards_draw_on_a_phone_and_respect_scopes(live_server, new_phone, r
     body = own.json()
     assert own.status == 200 and body["by"] == "yrkesgruppe"
     assert all(e.get("suppressed") or e["n"] == 0 or e["n"] >= 5 for e in body["items"])  # empty groups are not small groups
+
+
+WORDS_SPLIT = """() => {
+  // Every table cell's words, each drawn on one line: a word split over lines has more than one box.
+  const split = [];
+  for (const cell of document.querySelectorAll('#response-rates th, #response-rates td')) {
+    const text = cell.firstChild && cell.firstChild.nodeType === 3 ? cell : cell.querySelector('a') || cell;
+    const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const re = /\\S+/g; let m;
+      while ((m = re.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (lines.size > 1) split.push(m[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def test_the_administrators_round_table_keeps_words_whole_on_a_phone_and_a_desktop(live_server, new_phone, results):
+    context = new_phone()
+    page = context.new_page()
+    log_in(page, live_server, "admin@example.org")
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server}/admin/runder/{results['round']}")
+        expect(page.locator("#response-rates")).to_be_visible()
+        # Then no header or cell is split inside a word («Komm une», «Fjo rdv ik»)
+        assert page.evaluate(WORDS_SPLIT) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(ARTIFACTS / f"admin-round-{width}.png"))
+    # On the phone each school is a card whose cells say what they are
+    row = page.locator("#response-rates tbody tr").first
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    assert "Invitasjoner" in row.evaluate("r => getComputedStyle(r.children[2], '::before').content")
+    # … and the school's name leads to its dashboard
+    name = row.locator("a").first.inner_text()
+    row.locator("a").first.click()
+    expect(page.locator("h1")).to_have_text(name)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from sqlalchemy import select
@@ -134,7 +135,28 @@ def test_a_breakdown_with_every_group_hidden_says_so_instead_of_an_empty_chart(c
     # 7 answers spread over six yrkesgrupper: none of them reaches 5
     assert "data-figure" not in heatmap
     assert "Hver gruppe her har for få svar til å kunne vises" in heatmap
-    assert "Last ned CSV" in heatmap  # the table and downloads stay, with every cell hidden
+    # … and offers no empty table nor empty downloads
+    assert "Vis som tabell" not in heatmap and "Last ned CSV" not in heatmap and "Last ned Excel" not in heatmap
     # The round (19 answers, a block of five school assistants among them) shows the panel as a chart
     round_page = client.get(f"/resultater/{first}/").get_data(as_text=True)
     assert "data-figure" in round_page.split('id="behov_yrkesgruppe"')[1].split("</section>")[0]
+
+
+def test_numbers_on_the_pages_follow_the_language(client, two_rounds):
+    """Tables on the pages use the locale's decimal comma in bokmål and nynorsk, a point in English;
+    the CSV download keeps the point for machines."""
+    first, _second, _school = two_rounds
+    log_in(client, "admin@example.org")
+    cells = {}
+    for language in ("nb", "nn", "en"):
+        page = client.get(f"/resultater/{first}/?lang={language}").get_data(as_text=True)
+        cells[language] = re.findall(r'<td class="num">([^<]*)</td>', page)
+    decimals = [c for c in cells["en"] if re.fullmatch(r"\d+\.\d", c)]
+    assert decimals, "no decimal number in the English tables"
+    for language in ("nb", "nn"):
+        assert not [c for c in cells[language] if re.fullmatch(r"\d+\.\d", c)]
+        assert [c for c in cells[language] if re.fullmatch(r"\d+,\d", c)]
+    page = client.get(f"/resultater/{first}/?lang=nb").get_data(as_text=True)
+    links = re.findall(r'href="([^"]+\.csv)"', page)
+    csv_text = "\n".join(client.get(link).get_data(as_text=True) for link in links)
+    assert re.search(r"\d\.\d", csv_text) and not re.search(r'"\d+,\d"', csv_text)

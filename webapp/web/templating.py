@@ -7,6 +7,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from webapp.domain.texts import pick
+from webapp.web.numbers import number
 
 
 def current_language() -> str:
@@ -43,4 +44,5 @@ def current_path() -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(tr=definition_text, current_language=current_language,
                                  language_url=language_url, current_path=current_path)
+    app.jinja_env.filters["num"] = number
     app.jinja_env.add_extension("jinja2.ext.do")
