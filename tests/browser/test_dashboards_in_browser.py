@@ -166,3 +166,21 @@ def test_the_administrators_round_table_keeps_words_whole_on_a_phone_and_a_deskt
     name = row.locator("a").first.inner_text()
     row.locator("a").first.click()
     expect(page.locator("h1")).to_have_text(name)
+
+
+def test_a_school_is_found_by_typing_part_of_its_name(live_server, new_phone, results):
+    page = new_phone().new_page()
+    log_in(page, live_server, "admin@example.org")
+    page.goto(f"{live_server}/resultater/{results['round']}/")
+    rows = page.locator("#schools tbody tr")
+    expect(rows).to_have_count(3)
+    # When they type part of a name, Then only the schools whose name holds it stay
+    page.get_by_role("searchbox", name="Finn en skole").fill("brei")
+    expect(page.locator("#schools tbody tr:visible")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "school-search-360.png"))
+    # … and the one left leads to its dashboard
+    page.locator("#schools tbody tr:visible a").click()
+    expect(page.locator("h1")).to_have_text("Breivika skole")
+    # The round's fylker are listed with their response rate
+    page.go_back()
+    expect(page.locator("#children tbody tr")).to_have_count(1)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.conftest import csrf_token
 from webapp.domain.simulate import simulate_answers
 from webapp.extensions import db
-from webapp.models import School
+from webapp.models import Kommune, School
 from webapp.services import aggregates, answering, rounds
 from webapp.services.users import create_user
 
@@ -160,3 +160,31 @@ def test_numbers_on_the_pages_follow_the_language(client, two_rounds):
     links = re.findall(r'href="([^"]+\.csv)"', page)
     csv_text = "\n".join(client.get(link).get_data(as_text=True) for link in links)
     assert re.search(r"\d\.\d", csv_text) and not re.search(r'"\d+,\d"', csv_text)
+
+
+def test_each_dashboard_lists_its_units_with_their_response_rates_and_finds_schools(client, two_rounds, app):
+    first, _second, _school = two_rounds
+    with app.app_context():
+        fjordvik = db.session.scalar(select(Kommune.id).filter_by(name="Fjordvik"))
+        tv = create_user(db.session, "tv@example.org", PASSWORD, "tillitsvalgt")
+        tv.kommune_id = fjordvik
+        db.session.commit()
+    log_in(client, "admin@example.org")
+    # Given the round page, Then its fylker are listed with their published n and response rate
+    page = client.get(f"/resultater/{first}/").get_data(as_text=True)
+    children = page.split('id="children"')[1].split("</table>")[0]
+    assert "Vestland" in children and re.search(r'data-label="Svarprosent i tallene">\d+ %</td>', children)
+    # … and every school of the round is in the list the search box filters, each a link
+    schools = page.split('id="schools"')[1].split("</table>")[0]
+    assert all(name in schools for name in ("Breivika skole", "Haugen skole", "Elvdal vgs"))
+    assert 'for="school-search"' in page and "/resultater/" in schools
+    # Given the kommune page, Then its schools are its list
+    kommune = client.get(f"/resultater/{first}/kommune/{fjordvik}").get_data(as_text=True)
+    listed = kommune.split('id="children"')[1].split("</table>")[0]
+    assert "Breivika skole" in listed and "Haugen skole" in listed and "Elvdal vgs" not in listed
+    # Given a tillitsvalgt for Fjordvik on the round page, Then only the schools they may open are listed
+    other = app.test_client()
+    log_in(other, "tv@example.org")
+    page = other.get(f"/resultater/{first}/").get_data(as_text=True)
+    schools = page.split('id="schools"')[1].split("</table>")[0]
+    assert "Breivika skole" in schools and "Elvdal vgs" not in schools

@@ -125,3 +125,12 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
     published_at = rows[ALL].computed_at if ALL in rows else None
     return UnitFigures(found.id, found.name, level, unit_id, unit_name, grouping, tuple(shown), respondents,
                        figures, published_at, found.privacy_threshold, found.status == "closed")
+
+
+def published_respondents(session: Session, found: Round, level: str, unit_ids: list[int]) -> dict[int, int | None]:
+    """The number of respondents in each unit's published figures (None: none published yet)."""
+    rows = session.execute(select(Aggregate.unit_id, Aggregate.respondents).where(
+        Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.level == level,
+        Aggregate.grouping == ALL, Aggregate.unit_id.in_(unit_ids)))
+    found_rows = {unit_id: respondents or None for unit_id, respondents in rows}
+    return {unit_id: found_rows.get(unit_id) for unit_id in unit_ids}

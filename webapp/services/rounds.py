@@ -159,6 +159,12 @@ def round_status(session: Session, target: Round) -> list[SchoolStatus]:
     ) for school, kommune_name in rows]
 
 
+def invitation_counts(session: Session, target: Round) -> dict[int, int]:
+    """How many personal links were made, per school of the round."""
+    return dict(session.execute(select(Invitation.school_id, func.count()).where(
+        Invitation.round_id == target.id).group_by(Invitation.school_id)).all())
+
+
 def invitation_count(session: Session, target: Round, school_ids: list[int]) -> int:
     """How many personal links were made for these schools of the round."""
     if not school_ids:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import plotly
 from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
@@ -118,8 +119,10 @@ def _render(round_id: int, level: str, unit_id: int):
     panels, context = _panels(round_id, level, unit_id)
     status = _response_rate(context["round"], level, unit_id, context["units"], context["unit"])
     children = _children(context["round"], level, unit_id, context["units"])
+    schools = _schools_below(context["round"], level, unit_id, context["units"])
     slug = "runde" if level == "round" else next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
-    return render_template("dashboards/unit.html", panels=panels, status=status, children=children,
+    return render_template("dashboards/unit.html", panels=panels, status=status, children=children, schools=schools,
+                           children_level=(context["units"].children(level, unit_id) or ("", []))[0],
                            level_slug=slug, unit_id=unit_id, link=_unit_url, **context)
 
 
@@ -132,15 +135,47 @@ def _response_rate(found: Round, level: str, unit_id: int, units, unit: results.
             "rate": round(100 * answered / invited) if invited and answered else None}
 
 
-def _children(found: Round, level: str, unit_id: int, units) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class UnitRow:
+    """A unit below the one shown, as the dashboard lists it: its published n and response rate."""
+
+    name: str
+    url: str
+    answered: int | None
+    invited: int
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * self.answered / self.invited) if self.invited and self.answered else None
+
+
+def _children(found: Round, level: str, unit_id: int, units) -> list[UnitRow]:
+    """The units one level below, in the reader's scope, with the answers in their published figures."""
     below = units.children(level, unit_id)
     if below is None:
         return []
     child_level, ids = below
-    model = LEVEL_MODELS[child_level]
     visible = [i for i in ids if access.may_see(db.session, current_user, units, child_level, i)]
-    names = {u.id: u.name for u in db.session.scalars(select(model).where(model.id.in_(visible)))}
-    return sorted((names[i], _unit_url(found.id, child_level, i)) for i in visible)
+    return _unit_rows(found, child_level, visible, units)
+
+
+def _schools_below(found: Round, level: str, unit_id: int, units) -> list[UnitRow]:
+    """Every school in the unit that the reader may see: the list the school search filters."""
+    if level in ("school", "kommune"):
+        return []  # a kommune's schools are its children already
+    ids = [s for s in units.schools if units.holds(level, unit_id, s)
+           and access.may_see(db.session, current_user, units, "school", s)]
+    return _unit_rows(found, "school", ids, units)
+
+
+def _unit_rows(found: Round, level: str, ids: list[int], units) -> list[UnitRow]:
+    model = LEVEL_MODELS[level]
+    names = {u.id: u.name for u in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    answered = results.published_respondents(db.session, found, level, ids)
+    per_school = rounds.invitation_counts(db.session, found)
+    invited = {i: sum(n for s, n in per_school.items() if units.holds(level, i, s)) for i in ids}
+    return sorted((UnitRow(names[i], _unit_url(found.id, level, i), answered[i], invited[i]) for i in ids),
+                  key=lambda row: row.name)
 
 
 __all__ = ["bp", "_"]
