@@ -188,3 +188,14 @@ def test_each_dashboard_lists_its_units_with_their_response_rates_and_finds_scho
     page = other.get(f"/resultater/{first}/").get_data(as_text=True)
     schools = page.split('id="schools"')[1].split("</table>")[0]
     assert "Breivika skole" in schools and "Elvdal vgs" not in schools
+
+
+def test_the_national_figures_name_their_place_in_the_report_in_the_pages_language(client, two_rounds):
+    first, _second, _school = two_rounds
+    log_in(client, "admin@example.org")
+    english = client.get(f"/resultater/{first}/?lang=en").get_data(as_text=True)
+    notes = re.findall(r"National figure: ([^<]*)</p>", english)
+    assert notes and all(note.startswith(("Figure", "Summary")) for note in notes)
+    assert not [n for n in notes if re.search(r"\bs\. \d|tall i teksten|tallet står|Figur ", n)]
+    nynorsk = client.get(f"/resultater/{first}/?lang=nn").get_data(as_text=True)
+    assert "tall i teksten" not in nynorsk and "tallet står" not in nynorsk

@@ -187,7 +187,7 @@ def share_panel(ctx: Context, key: str, items: list[Item], stem, codes: tuple[st
             if not s.marker:
                 row.append(s.ns[k] if s.ns and s.ns[k] is not None else "–")
         rows.append(row)
-    notes = [_("National figure: %(where)s", where=r.where) for r in national if r]
+    notes = [_("National figure: %(where)s", where=reference.where_text(r.where, ctx.locale)) for r in national if r]
     return Panel(key, what, ctx.t(stem), n_range([f.n for f in unit]), charts.share_bars(categories, series),
                  header, rows, sorted(set(notes)))
 
@@ -240,7 +240,7 @@ def multi_panel(ctx: Context, item: Item) -> Panel:
                                     marker=True))
     rows = [[c, "–" if v is None else v, "–" if r is None else r.values["all"]]
             for c, v, r in zip(categories, values, national)]
-    notes = sorted({_("National figure: %(where)s", where=r.where) for r in national if r})
+    notes = sorted({_("National figure: %(where)s", where=reference.where_text(r.where, ctx.locale)) for r in national if r})
     return Panel(item.key, _("Share who ticked each option"), ctx.t(item.text), n_range([figure.n]),
                  charts.share_bars(categories, series), [_("Option"), ctx.unit_label, _("National (NIFU 2023:15)")],
                  rows, notes)
@@ -349,7 +349,8 @@ def comparison_panel(ctx: Context) -> Panel | None:
         series.append(charts.Series(ctx.parent_label or "", [pct(p.share(f.codes)) for p, (_l, _u, f) in zip(parents, picked)],
                                     [p.n for p in parents]))
     series.append(charts.Series(_("National (NIFU 2023:15)"), [f.values["all"] for _l, _u, f in picked], marker=True))
-    rows = [[label, *["–" if s.values[k] is None else s.values[k] for s in series], f.where]
+    rows = [[label, *["–" if s.values[k] is None else s.values[k] for s in series],
+             reference.where_text(f.where, ctx.locale)]
             for k, (label, _u, f) in enumerate(picked)]
     return Panel("sammenligning", _("Compared with the national figures"),
                  _("Share answering as shown, next to the level above and NIFU report 2023:15"),

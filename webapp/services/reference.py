@@ -1,11 +1,29 @@
 """National reference figures (NIFU 2023:15) from the data file next to the questionnaire."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+# The report is Norwegian, and so are the places in it the data file names ("Figur 4.1, s. 26 (tall i
+# teksten s. 27)"). The phrases those places are made of, in the other languages of the pages; the
+# longest first, so that a phrase is never translated in part.
+WHERE_PHRASES = {
+    "en": [("tallet står i teksten til", "the number is in the text of"), ("tallet står i", "the number is in"),
+           ("tall i teksten rett etter figuren", "number in the text right after the figure"),
+           ("tall i teksten", "number in the text"), ("ingen egen figur etter skoleslag",
+                                                      "no figure of its own by school type"),
+           ("ikke vist i egen figur", "not shown in a figure of its own"), ("søylen", "the bar"),
+           ("Sammendrag", "Summary"), ("Oppsummering", "Summary"), ("Figur", "Figure"), ("jf.", "cf."),
+           ("s.", "p.")],
+    "nn": [("tallet står i", "talet står i"), ("tall i teksten", "tal i teksten"),
+           ("ingen egen figur etter skoleslag", "ingen eigen figur etter skuleslag"),
+           ("ikke vist i egen figur", "ikkje vist i eigen figur"), ("søylen", "søyla"),
+           ("Sammendrag", "Samandrag")],
+}
 
 
 @dataclass(frozen=True)
@@ -40,3 +58,10 @@ def share(figures: tuple[ReferenceFigure, ...], item: str, codes: tuple[str, ...
                 and group in figure.values:
             return figure
     return None
+
+
+def where_text(where: str, language: str) -> str:
+    """The place in the report, in the page's language (the data file has it in bokmål)."""
+    for norwegian, other in WHERE_PHRASES.get(language, []):
+        where = re.sub(rf"(?<![\w.]){re.escape(norwegian)}(?![\w])", other, where)
+    return where
