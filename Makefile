@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed-stamp
 demo: install ## install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:5000
 	$(BIN)/laget demo
 
-test: install ## the whole suite on SQLite, then on PostgreSQL (needs local PostgreSQL, Redis, Chromium)
+test: install ## type-check the domain, then the whole suite on SQLite, then on PostgreSQL (needs local PostgreSQL, Redis, Chromium)
+	$(BIN)/mypy
 	$(BIN)/pytest
 	LAGET_TEST_DB=postgresql $(BIN)/pytest
 

@@ -29,7 +29,7 @@ def group_labels(questionnaire: Questionnaire, grouping: str) -> dict[str, dict[
     if grouping == "all":
         return {"all": {"nb": "Alle", "nn": "Alle", "en": "All"}}
     if grouping in questionnaire.derived:
-        return dict(questionnaire.derived[grouping].labels)
+        return {code: dict(texts) for code, texts in questionnaire.derived[grouping].labels.items()}
     return {o.code: dict(o.label) for o in questionnaire.items[grouping].options}
 
 

@@ -65,7 +65,8 @@ class Layout:
     def parent_index(self, units: list[tuple[str, int]]) -> np.ndarray:
         """For each unit of `units`, the position of its parent there (-1 for the round)."""
         position = {u: i for i, u in enumerate(units)}
-        return np.array([position[self.parent(*u)] if u[0] != "round" else -1 for u in units], dtype=np.int64)
+        parents = [self.parent(*u) for u in units]
+        return np.array([-1 if p is None else position[p] for p in parents], dtype=np.int64)
 
     def roll_up_index(self) -> tuple[np.ndarray, np.ndarray]:
         """Which kommune each school (in `schools` order) and which fylke each kommune belongs to."""

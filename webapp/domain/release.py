@@ -64,7 +64,8 @@ class Cells:
 
 def _sizes(respondents: np.ndarray, answered: np.ndarray, counts: np.ndarray, layout: SlotLayout) -> np.ndarray:
     shown = answered.copy()
-    np.subtract.at(shown, (..., layout.na_items), counts[..., layout.na_columns])
+    np.subtract.at(np.moveaxis(shown, -1, 0), layout.na_items,  # a view with the items first
+                   np.moveaxis(counts[..., layout.na_columns], -1, 0))
     return np.concatenate([respondents[..., None], shown], axis=-1)
 
 

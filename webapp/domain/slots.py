@@ -40,14 +40,16 @@ def slot_layout(codebook: Codebook) -> SlotLayout:
 
 
 def _build(codebook: Codebook) -> SlotLayout:
-    items, slots = [], []
+    items: list[int] = []
+    slots: list[int] = []
     for column, item in enumerate(codebook.items):
         width = len(aggregation.option_codes(item)) + 1
         items.extend([column] * width)
         slots.extend(range(width))
     items_array = np.array(items, dtype=np.int64)
     missing = np.array([int(np.argmax(items_array == j)) for j in range(codebook.width)], dtype=np.int64)
-    na_columns, na_items = [], []
+    na_columns: list[int] = []
+    na_items: list[int] = []
     for j, item in enumerate(codebook.items):
         if item.type != "integer":
             na_columns.extend(missing[j] + 1 + k for k, option in enumerate(item.options) if option.na)
@@ -70,7 +72,7 @@ def item_ns(codebook: Codebook, counts: np.ndarray, group_respondents) -> np.nda
     out = np.empty((len(respondents), codebook.width + 1), dtype=np.int64)
     out[:, 0] = respondents
     answered = respondents[:, None] - counts[:, layout.missing]
-    np.subtract.at(answered, (slice(None), layout.na_items), counts[:, layout.na_columns])
+    np.subtract.at(answered.T, layout.na_items, counts[:, layout.na_columns].T)  # .T: a view, items first
     out[:, 1:] = answered
     return out
 
