@@ -2,6 +2,7 @@
 every client can read, with the round, unit and date; the Excel sheet says what it holds."""
 from __future__ import annotations
 
+import io
 import random
 import re
 from datetime import date
@@ -9,6 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 from flask import Response
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
@@ -80,6 +82,28 @@ def test_downloads_of_units_with_non_latin1_names_offer_their_names(client, publ
 
     name, fallback = offered_name(client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.csv"))
     assert fallback == f"laget-Host_2026-Nesset_1-10-skole-sammenligning-{today}.csv"
+
+
+def test_the_excel_sheet_names_round_unit_date_and_threshold_above_its_table(client, published):
+    round_id, schools, _kommune = published
+    log_in(client)
+    csv_rows = client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.csv").get_data()
+    book = load_workbook(io.BytesIO(client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.xlsx")
+                                    .get_data()))
+    rows = [row for row in book.active.iter_rows(values_only=True)]
+    block = {row[0]: row[1] for row in rows[:5]}
+    assert block["Runde"] == "Høst 2026"
+    assert block["Enhet"] == "Nesset 1–10-skole (skole)"
+    assert block["Tallene publisert"] == block["Lastet ned"] == _long_nb(date.today())
+    assert "5" in block["Personvernterskel"]
+    assert all(cell is None for cell in rows[5])
+    header = csv_rows.decode("utf-8-sig").splitlines()[0].split(",")
+    assert [cell for cell in rows[9] if cell is not None] == header  # the table follows as before
+
+
+def _long_nb(day: date) -> str:
+    from babel.dates import format_date
+    return format_date(day, "long", locale="nb")
 
 
 def test_a_header_the_server_cannot_send_gives_the_error_page_in_the_readers_language(app):

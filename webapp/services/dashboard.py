@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,13 +36,18 @@ class Panel:
     notes: list[str] = field(default_factory=list)
     shown: bool = True  # False when every cell is hidden: the page says so instead of drawing an empty chart
 
-    def xlsx(self) -> bytes:
-        """The table as an Excel workbook (the same rows as the CSV)."""
+    def xlsx(self, about: Sequence[tuple[str, str]] = ()) -> bytes:
+        """The table as an Excel workbook (the same rows as the CSV), below a title block of `about`
+        (label, value) lines: what a sheet passed on by e-mail needs to be read on its own."""
         from openpyxl import Workbook
 
         book = Workbook()
         sheet = book.active
         sheet.title = self.key[:31]
+        for label, value in about:
+            sheet.append(safe_row([label, value]))
+        if about:
+            sheet.append([])
         sheet.append(safe_row([self.title]))
         sheet.append(safe_row([self.question, self.n_text]))
         sheet.append([])

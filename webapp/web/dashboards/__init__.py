@@ -69,7 +69,10 @@ def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str,
     panels, context = _panels(round_id, level, unit_id)
     panel = next((p for p in panels if p.key == panel_key), None) or abort(404)
     unit = context["unit"]
-    body, mimetype = (("\ufeff" + panel.csv()).encode(), "text/csv") if fmt == "csv" else (panel.xlsx(), XLSX)
+    if fmt == "csv":  # CSV stays bare for machines; the sheet names its round, unit, date and threshold
+        body, mimetype = ("\ufeff" + panel.csv()).encode(), "text/csv"
+    else:
+        body, mimetype = panel.xlsx(downloads.title_block(unit)), XLSX
     name = downloads.download_name(unit, panel.key, fmt)
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": content_disposition.attachment(name)})
 
