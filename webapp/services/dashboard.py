@@ -34,7 +34,7 @@ class Panel:
     header: list[str]
     rows: list[list[Any]]
     notes: list[str] = field(default_factory=list)
-    shown: bool = True  # False when every cell is hidden: the page says so instead of drawing an empty chart
+    shown: bool = True  # False when the unit's cells are hidden: the page says so, with no chart, table or file
 
     def xlsx(self, about: Sequence[tuple[str, str]] = ()) -> bytes:
         """The table as an Excel workbook (the same rows as the CSV), below a title block of `about`
@@ -129,6 +129,8 @@ def build_panels(ctx: Context, history: list[tuple[str, UnitFigures]] | None = N
         for key, items, stem, matrix in blocks:
             panel = item_panel(ctx, key, items, stem, matrix)
             if panel is not None:
+                # Skip logic can leave a unit with too few answers to a question: nothing to draw or offer
+                panel.shown = panel.shown and any(ctx.unit.figure(i.key).n for i in items)
                 panels.append(panel)
     panels.append(comparison_panel(ctx))
     return [p for p in panels if p is not None]

@@ -67,7 +67,7 @@ def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str,
     """A panel's table (the same suppressed numbers as the page) as CSV or Excel."""
     level = "round" if level_slug == "runde" else LEVEL_SLUGS.get(level_slug) or abort(404)
     panels, context = _panels(round_id, level, unit_id)
-    panel = next((p for p in panels if p.key == panel_key), None) or abort(404)
+    panel = next((p for p in panels if p.key == panel_key and p.shown), None) or abort(404)
     unit = context["unit"]
     if fmt == "csv":  # CSV stays bare for machines; the sheet names its round, unit, date and threshold
         body, mimetype = ("\ufeff" + panel.csv()).encode(), "text/csv"
