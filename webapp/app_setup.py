@@ -102,7 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.web.api import bp as api_bp
     from webapp.web.auth import bp as auth_bp
     from webapp.web.dashboards import bp as dashboards_bp
-    from webapp.web.errors import register_error_pages
+    from webapp.web.errors import refuse_unsendable_headers, register_error_pages
     from webapp.web.health import bp as health_bp
     from webapp.web.respond import bp as respond_bp
     from webapp.web.security_headers import add_security_headers
@@ -117,3 +117,4 @@ def _register_blueprints(app: Flask) -> None:
     register_error_pages(app)
     register_template_helpers(app)
     app.after_request(add_security_headers)
+    app.after_request(refuse_unsendable_headers)  # registered last, runs first: its page gets the headers too

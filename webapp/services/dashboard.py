@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,15 +34,20 @@ class Panel:
     header: list[str]
     rows: list[list[Any]]
     notes: list[str] = field(default_factory=list)
-    shown: bool = True  # False when every cell is hidden: the page says so instead of drawing an empty chart
+    shown: bool = True  # False when the unit's cells are hidden: the page says so, with no chart, table or file
 
-    def xlsx(self) -> bytes:
-        """The table as an Excel workbook (the same rows as the CSV)."""
+    def xlsx(self, about: Sequence[tuple[str, str]] = ()) -> bytes:
+        """The table as an Excel workbook (the same rows as the CSV), below a title block of `about`
+        (label, value) lines: what a sheet passed on by e-mail needs to be read on its own."""
         from openpyxl import Workbook
 
         book = Workbook()
         sheet = book.active
         sheet.title = self.key[:31]
+        for label, value in about:
+            sheet.append(safe_row([label, value]))
+        if about:
+            sheet.append([])
         sheet.append(safe_row([self.title]))
         sheet.append(safe_row([self.question, self.n_text]))
         sheet.append([])
@@ -123,6 +129,8 @@ def build_panels(ctx: Context, history: list[tuple[str, UnitFigures]] | None = N
         for key, items, stem, matrix in blocks:
             panel = item_panel(ctx, key, items, stem, matrix)
             if panel is not None:
+                # Skip logic can leave a unit with too few answers to a question: nothing to draw or offer
+                panel.shown = panel.shown and any(ctx.unit.figure(i.key).n for i in items)
                 panels.append(panel)
     panels.append(comparison_panel(ctx))
     return [p for p in panels if p is not None]

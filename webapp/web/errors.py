@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -23,3 +23,18 @@ def register_error_pages(app: Flask) -> None:
     def show_server_error(error: Exception):
         log.exception("unhandled error: %s", type(error).__name__)
         return render_template("errors/http.html", code=500), 500
+
+
+def refuse_unsendable_headers(response: Response) -> Response:
+    """Answer with the error page when a header cannot travel as Latin-1.
+
+    The server would otherwise fail only after the app is done, and send its own bare English
+    «Internal Server Error» instead of our page in the reader's language.
+    """
+    for name, value in response.headers.items():
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            log.error("response header %s cannot be sent; error page instead", name)
+            return Response(render_template("errors/http.html", code=500), 500)
+    return response

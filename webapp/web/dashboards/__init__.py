@@ -14,6 +14,8 @@ from webapp.extensions import db
 from webapp.models import Fylke, Kommune, Round, School, SurveyVersion
 from webapp.services import access, dashboard, free_text, reference, results, rounds
 from webapp.services.aggregates import codebook_of, layout
+from webapp.web import content_disposition
+from webapp.web.dashboards import downloads
 from webapp.web.templating import current_language
 
 bp = Blueprint("dashboards", __name__, url_prefix="/resultater")
@@ -66,10 +68,14 @@ def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str,
     """A panel's table (the same suppressed numbers as the page) as CSV or Excel."""
     level = "round" if level_slug == "runde" else LEVEL_SLUGS.get(level_slug) or abort(404)
     panels, context = _panels(round_id, level, unit_id)
-    panel = next((p for p in panels if p.key == panel_key), None) or abort(404)
-    filename = f"laget-{context['unit'].unit_name}-{panel.key}.{fmt}".replace(" ", "_")
-    body, mimetype = (("\ufeff" + panel.csv()).encode(), "text/csv") if fmt == "csv" else (panel.xlsx(), XLSX)
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    panel = next((p for p in panels if p.key == panel_key and p.shown), None) or abort(404)
+    unit = context["unit"]
+    if fmt == "csv":  # CSV stays bare for machines; the sheet names its round, unit, date and threshold
+        body, mimetype = ("\ufeff" + panel.csv()).encode(), "text/csv"
+    else:
+        body, mimetype = panel.xlsx(downloads.title_block(unit)), XLSX
+    name = downloads.download_name(unit, panel.key, fmt)
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": content_disposition.attachment(name)})
 
 
 def _panels(round_id: int, level: str, unit_id: int):
