@@ -63,6 +63,8 @@ def test_answering_pages_run_their_script_under_the_policy(live_server, invite, 
     visit(page, f"{live_server}/s/{declined}")
     page.get_by_role("group", name=re.compile("samtykker til å delta")).get_by_text("Nei", exact=True).click()
     page.get_by_role("button", name="Neste").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vil du avslutte undersøkelsen?")
+    page.get_by_role("button", name="Ja, avslutt undersøkelsen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Takk for at du sa ifra")
     assert visit(page, f"{live_server}/s/not-a-token").status == 404
     page.wait_for_load_state("load")

@@ -127,9 +127,18 @@ def test_exclusive_option_error_names_the_option(client, invite, db_session):
     assert "«Har ikke deltatt på noen av disse» kan ikke kombineres" in response.get_data(as_text=True)
 
 
+def confirm_end(client, token):
+    """Press «Ja, avslutt undersøkelsen» on the page that asks before a screening answer ends the survey."""
+    page = client.get(f"/s/{token}/avslutt")
+    assert page.status_code == 200
+    return client.post(f"/s/{token}/avslutt", data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
 def test_declining_consent_stores_nothing_but_a_count(client, invite, db_session):
     token = invite("S3")[0]
     response = post_page(client, token, "samtykke", {"b_samtykke": "nei"})
+    assert location(response).endswith("/avslutt")
+    response = confirm_end(client, token)
     assert location(response).endswith("/slutt")
     assert "valgt å ikke være med" in client.get(location(response)).get_data(as_text=True)
     assert db_session.scalar(select(func.count()).select_from(Response)) == 0
@@ -142,7 +151,8 @@ def test_not_working_with_pupils_ends_politely(client, invite, db_session):
     token = invite("S3")[0]
     post_page(client, token, "samtykke", {"b_samtykke": "ja"})
     response = post_page(client, token, "bakgrunn", {"b_elevrettet": "admin", "b_rolle": "annet"})
-    assert location(response).endswith("/slutt")
+    assert location(response).endswith("/avslutt")
+    assert location(confirm_end(client, token)).endswith("/slutt")
     assert db_session.scalars(select(ScreenOutCount)).one().reason == "out_of_scope"
 
 

@@ -121,13 +121,19 @@ def visible_sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -
     return [s for s in questionnaire.sections if any(is_visible(i, answers) for i in s.items)]
 
 
-def screen_out_reason(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> str | None:
-    """Return 'refused' or 'out_of_scope' when a screening answer ends the questionnaire."""
+def screen_out_item(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Item | None:
+    """Return the first screening question whose answer ends the questionnaire."""
     for item in questionnaire.items.values():
         value = answers.get(item.key)
         if item.screen_out_reason and not is_empty(value) and str(value) not in item.screen_out_unless:
-            return item.screen_out_reason
+            return item
     return None
+
+
+def screen_out_reason(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> str | None:
+    """Return 'refused' or 'out_of_scope' when a screening answer ends the questionnaire."""
+    item = screen_out_item(questionnaire, answers)
+    return item.screen_out_reason if item is not None else None
 
 
 def validate_response(

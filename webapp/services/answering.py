@@ -15,7 +15,7 @@ from webapp.domain import answers as domain
 from webapp.domain import sealing
 from webapp.domain.answers import AnswerError
 from webapp.domain.codebook import Codebook
-from webapp.domain.questionnaire import Questionnaire, Section
+from webapp.domain.questionnaire import Item, Questionnaire, Section
 from webapp.models import Answer, Invitation, PooledResponse, Response, Round, ScreenOutCount
 from webapp.services import outbox, surveys
 from webapp.services.rounds import hash_token
@@ -72,6 +72,14 @@ class Link:
                 return page.key
         return SUMMARY
 
+    def end_reason(self) -> str | None:
+        """Return why the answers so far would end the survey ('refused', 'out_of_scope'), if they do."""
+        return domain.screen_out_reason(self.questionnaire, self.answers)
+
+    def ending_item(self) -> Item | None:
+        """Return the screening question whose answer would end the survey, if any."""
+        return domain.screen_out_item(self.questionnaire, self.answers)
+
     def may_open(self, key: str) -> bool:
         """Pages up to the furthest one reached may be opened; later ones not yet."""
         if key == SUMMARY:
@@ -115,33 +123,57 @@ def _unseal_draft(invitation: Invitation, key: bytes) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PageResult:
+    """Where a saved page leads; `ends_survey` holds the reason when an answer would end the survey,
+    which the respondent confirms with `end_survey` (until then the link stays open)."""
+
     errors: list[AnswerError]
     next_page: str | None
-    screened_out: str | None = None
+    ends_survey: str | None = None
 
 
 def save_page(session: Session, link: Link, key: str, submitted: dict[str, Any],
-              going_back: bool = False) -> PageResult:
-    """Store a page's valid answers in the draft and say where to go next."""
+              going_back: bool = False, to_summary: bool = False) -> PageResult:
+    """Store a page's valid answers in the draft and say where to go next.
+
+    With `to_summary` (a page changed from the summary) the next page is the summary, unless the
+    change brought in pages that were not asked before: then the first of those.
+    """
     section = link.questionnaire.section(key)
     if section is None:
         raise LinkProblem("unknown")
+    asked_before = {p.key for p in link.pages()}
     merged, errors = domain.apply_section(section, submitted, link.answers)
-    merged = domain.prune_hidden(link.questionnaire, merged)
-    reason = domain.screen_out_reason(link.questionnaire, merged)
-    if reason is not None and not errors:
-        _screen_out(session, link, reason)
-        return PageResult([], None, reason)
-    _keep_draft(link, merged)
+    _keep_draft(link, domain.prune_hidden(link.questionnaire, merged))
     if going_back:
         return PageResult(errors, link.page_before(key))
     if errors:
         return PageResult(errors, None)
+    reason = link.end_reason()
+    if reason is not None:
+        return PageResult([], None, reason)
     following = link.page_after(key)
+    if to_summary and link.may_open(SUMMARY):
+        following = _first_new_page(link, key, asked_before)
     reached = len(link.questionnaire.sections) if following == SUMMARY else \
         link.questionnaire.section_index(following)
     link.invitation.draft_page = max(link.invitation.draft_page or 0, reached)
     return PageResult([], following)
+
+
+def _first_new_page(link: Link, key: str, asked_before: set[str]) -> str:
+    """Return the first page after `key` that was not asked before (or the summary)."""
+    index = link.questionnaire.section_index(key)
+    new = [p.key for p in link.pages()
+           if p.key not in asked_before and link.questionnaire.section_index(p.key) > index]
+    return new[0] if new else SUMMARY
+
+
+def end_survey(session: Session, link: Link) -> str | None:
+    """End the survey for a confirmed screening answer; return its reason (None: nothing to end)."""
+    reason = link.end_reason()
+    if reason is not None:
+        _screen_out(session, link, reason)
+    return reason
 
 
 def _keep_draft(link: Link, answers: dict[str, Any]) -> None:

@@ -20,14 +20,22 @@ class Shown:
 
 
 def page_context(link: Link, section: Section, token: str) -> dict[str, Any]:
-    """Return the template variables of one questionnaire page."""
-    pages = [p.key for p in link.pages()]
-    position = pages.index(section.key) + 1 if section.key in pages else 1
+    """Return the template variables of one questionnaire page.
+
+    Progress counts the questionnaire's pages before this one out of all of them, asked or skipped:
+    the pages that skip logic adds or leaves out never make it move backwards.
+    """
+    index = link.questionnaire.section_index(section.key)
     return {
         "link": link, "token": token, "section": section, "questionnaire": link.questionnaire,
-        "blocks": _blocks(link, section), "position": position, "total": len(pages) + 1,
-        "first": position == 1, "back_key": link.page_before(section.key),
+        "blocks": _blocks(link, section), "percent_done": progress_percent(link, section.key),
+        "first": index == 0, "back_key": link.page_before(section.key),
     }
+
+
+def progress_percent(link: Link, key: str) -> int:
+    """Return how much of the questionnaire lies before page `key`, in whole percent."""
+    return 100 * link.questionnaire.section_index(key) // len(link.questionnaire.sections)
 
 
 def _shown(link: Link, section: Section, item: Item) -> Shown | None:

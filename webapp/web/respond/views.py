@@ -12,8 +12,10 @@ from webapp.services.messages import answer_error_message
 from webapp.services.rounds import hash_token
 from webapp.web.respond import bp
 from webapp.web.respond.forms import page_answers
-from webapp.web.respond.presenter import page_context, summary_rows
+from webapp.web.respond.presenter import answer_text, page_context, summary_rows
 
+# A page opened with «Change» from the summary carries ?til=oppsummering, and leads back there.
+RETURN_ARG = "til"
 LINK_STATUS = {"unknown": 404, "not_open": 404, "used": 410, "closed": 410, "screened_out": 410}
 
 
@@ -42,17 +44,18 @@ def show_page(token: str, key: str):
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         going_back = request.form.get("nav") == "back"
+        to_summary = request.args.get(RETURN_ARG) == SUMMARY
         values = page_answers(section, request.form)
-        result = answering.save_page(db.session, link, key, values, going_back)
+        result = answering.save_page(db.session, link, key, values, going_back, to_summary)
         db.session.commit()
-        if result.screened_out:
-            return redirect(url_for(".show_end", token=token))
+        if result.ends_survey:
+            return redirect(url_for(".confirm_end", token=token))
         if going_back:
             return redirect(_page_url(token, result.next_page or key))
         for problem in result.errors:
             errors[problem.key] = [answer_error_message(problem, link.questionnaire.items.get(problem.key))]
         if not errors and result.next_page:
-            return redirect(_page_url(token, result.next_page))
+            return redirect(_page_url(token, result.next_page, to_summary))
     status = 422 if errors else 200
     return render_template("respond/page.html", values=values, errors=errors,
                            **page_context(link, section, token)), status
@@ -63,6 +66,8 @@ def show_summary(token: str):
     link = answering.open_link(db.session, token)
     if not link.may_open(SUMMARY):
         return redirect(url_for(".show_page", token=token, key=link.resume_page()))
+    if link.end_reason():
+        return redirect(url_for(".confirm_end", token=token))
     problems = []
     if request.method == "POST":
         result = answering.submit(db.session, link)
@@ -86,6 +91,22 @@ def show_thanks(token: str):
     return render_template("respond/thanks.html")
 
 
+@bp.route("/<token>/avslutt", methods=["GET", "POST"])
+def confirm_end(token: str):
+    """Ask before an answer that ends the survey uses up the link; going back keeps it open."""
+    link = answering.open_link(db.session, token)
+    if link.end_reason() is None:
+        return redirect(url_for(".show_page", token=token, key=link.resume_page()))
+    if request.method == "POST":
+        answering.end_survey(db.session, link)
+        db.session.commit()
+        return redirect(url_for(".show_end", token=token))
+    item = link.ending_item()
+    return render_template("respond/confirm_end.html", token=token, reason=link.end_reason(),
+                           item=item, answer=answer_text(item, link.answers.get(item.key)) if item else None,
+                           questionnaire=link.questionnaire)
+
+
 @bp.get("/<token>/slutt")
 def show_end(token: str):
     """End page after a screening answer (declined consent, or not working with pupils)."""
@@ -107,7 +128,9 @@ def _draft_for(link: Link, section) -> dict:
     return {item.key: answers[item.key] for item in section.items if item.key in answers}
 
 
-def _page_url(token: str, key: str) -> str:
+def _page_url(token: str, key: str, to_summary: bool = False) -> str:
     if key == SUMMARY:
         return url_for(".show_summary", token=token)
+    if to_summary:
+        return url_for(".show_page", token=token, key=key, **{RETURN_ARG: SUMMARY})
     return url_for(".show_page", token=token, key=key)
