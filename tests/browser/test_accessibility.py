@@ -63,3 +63,12 @@ def test_the_log_in_and_a_dashboard_have_no_accessibility_violations(live_server
     page.goto(f"{live_server}/resultater/{results['round']}/skole/{results['schools']['S1']}")
     expect(page.locator("[data-drawn='true']").first).to_be_visible(timeout=20_000)
     assert violations(page) == []
+
+
+def test_the_page_that_asks_before_ending_the_survey_has_no_accessibility_violations(live_server, invite, phone):
+    page = phone(360)
+    page.goto(f"{live_server}/s/{invite('S1')[0]}")
+    choose(page, "Jeg har lest informasjonen om undersøkelsen og samtykker til å delta.", "Nei")
+    page.get_by_role("button", name="Neste").click()
+    expect(page).to_have_url(re.compile(r"/avslutt$"))
+    assert violations(page) == []
