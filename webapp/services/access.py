@@ -62,4 +62,10 @@ def home_units(session: Session, user: User) -> list[tuple[str, int]]:
     return [("round", 0)]
 
 
-
+def landing(session: Session, user: User) -> tuple[Round, str, int] | None:
+    """The unit a user starts from after log-in: their own, in the newest round they may open it in."""
+    level, unit_id = home_units(session, user)[0]
+    for found in visible_rounds(session, user):
+        if may_open(session, user, found, layout(session, found.id), level, unit_id):
+            return found, level, unit_id
+    return None
