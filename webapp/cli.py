@@ -310,15 +310,16 @@ def user_group() -> None:
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice(["admin", "tillitsvalgt", "skoleleder"]), required=True)
 @click.option("--kommune", help="What a tillitsvalgt sees: kommunenummer or kommune name.")
-@click.option("--school", help="What a skoleleder sees: school code.")
+@click.option("--school", metavar="CODE[,CODE…]",
+              help="What a skoleleder (or a tillitsvalgt without --kommune) sees: school codes.")
 @click.password_option()
 @with_appcontext
 def create_user_command(email: str, role: str, kommune: str | None, school: str | None,
                         password: str) -> None:
-    """Create an account; a tillitsvalgt needs --kommune, a skoleleder --school."""
-    if (role == "tillitsvalgt" and not kommune) or (role == "skoleleder" and not school):
-        fail(_("A tillitsvalgt needs --kommune and a skoleleder --school: without it the account sees "
-               "nothing."))
+    """Create an account; a tillitsvalgt needs --kommune or --school, a skoleleder --school."""
+    if (role == "tillitsvalgt" and not (kommune or school)) or (role == "skoleleder" and not school):
+        fail(_("A tillitsvalgt needs --kommune (or --school) and a skoleleder --school: without it the "
+               "account sees nothing."))
     try:
         create_user(db.session, email, password, role, kommune, school)
     except UserError as exc:
@@ -350,13 +351,16 @@ def set_password_command(email: str, password_stdin: bool) -> None:
 @with_appcontext
 def list_users_command() -> None:
     """Every account with its role and what it may see."""
-    for user, kommune, school in list_users(db.session):
+    for user, kommune, schools in list_users(db.session):
+        listed = ", ".join(f"{s.code} {s.name}" for s in schools)
         if user.role == "admin":
             scope = _("everything")
         elif kommune is not None:
             scope = _("kommune %(kommune)s", kommune=describe(kommune))
-        elif school is not None:
-            scope = _("school %(code)s %(name)s", code=school.code, name=school.name)
+        elif len(schools) == 1:
+            scope = _("school %(schools)s", schools=listed)
+        elif schools:
+            scope = _("schools %(schools)s", schools=listed)
         else:
             scope = _("nothing (no kommune or school set)")
         click.echo(f"{user.email:<40} {user.role:<13} {scope}")

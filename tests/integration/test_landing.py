@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import ORG_CSV, csrf_token
 from webapp.extensions import db
 from webapp.models import Kommune, Round, School
-from webapp.services import rounds
+from webapp.services import org, rounds
 from webapp.services.users import create_user
 
 PASSWORD = "correct horse battery"
@@ -96,3 +96,26 @@ def test_logging_out_shows_the_front_page(client, accounts):
     page = client.get("/start", follow_redirects=True).get_data(as_text=True)
     out = client.post("/logout", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
     assert out.request.path == "/" and "Du er logget ut" in out.get_data(as_text=True)
+
+
+def test_a_leader_of_two_schools_lands_on_the_first_the_round_holds_and_sees_both(app, settings, client):
+    # Given a round that holds S2 and S3 but not S1, and a leader of all three …
+    with app.app_context():
+        org.import_org(db.session, ORG_CSV)
+        found = rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", "R",
+                                    school_codes=["S2", "S3"])
+        rounds.set_status(db.session, "R", "open")
+        create_user(db.session, "leder@example.org", PASSWORD, "skoleleder", school="S1,S3,S2")
+        db.session.commit()
+        round_id, s1, s2, s3 = found.id, ids(school="S1"), ids(school="S2"), ids(school="S3")
+        fjordvik, elvdal = ids(kommune="Fjordvik"), ids(kommune="Elvdal")
+
+    # Then they land on one of theirs that the round holds, and the results list names both
+    landed = log_in(client, "leder@example.org")
+    assert landed.request.path == f"/resultater/{round_id}/skole/{s2}"
+    listed = client.get("/resultater/").get_data(as_text=True)
+    assert "R: Haugen skole" in listed and "R: Elvdal vgs" in listed and "Breivika" not in listed
+    assert client.get(f"/resultater/{round_id}/skole/{s3}").status_code == 200
+    assert client.get(f"/resultater/{round_id}/skole/{s1}").status_code == 404
+    assert client.get(f"/resultater/{round_id}/kommune/{fjordvik}").status_code == 200  # above their schools
+    assert client.get(f"/resultater/{round_id}/kommune/{elvdal}").status_code == 200

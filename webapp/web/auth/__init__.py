@@ -59,7 +59,8 @@ def log_in():
         if user is not None:
             login_user(user)
             target = request.args.get("next", "")
-            return redirect(target if _local(target) else url_for("home.go_home"))
+            home = url_for("admin.show_overview" if user.role == "admin" else "home.go_home")
+            return redirect(target if _local(target) else home)
         form.password.errors.append(_("The e-mail address or the password is wrong."))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 

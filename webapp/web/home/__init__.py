@@ -37,9 +37,8 @@ def go_home():
 
 
 def _own_unit_name() -> str | None:
-    """The name of the school or kommune the account may see, or None for an account without one."""
-    if current_user.role == "skoleleder" and current_user.school_id:
-        return db.session.get(School, current_user.school_id).name
+    """The names of the kommune or schools the account may see, or None for an account without any."""
     if current_user.role == "tillitsvalgt" and current_user.kommune_id:
         return db.session.get(Kommune, current_user.kommune_id).name
-    return None
+    names = [db.session.get(School, i).name for i in current_user.school_ids]
+    return ", ".join(names) or None
