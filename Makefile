@@ -3,11 +3,12 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 5000
 
 .PHONY: demo test test-sqlite test-postgresql bench install translations catalog clean
 
-demo: install ## install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:5000
-	$(BIN)/laget demo
+demo: install ## install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:$(PORT)
+	@$(BIN)/laget demo --port $(PORT)
 
 test: install ## type-check the domain, then the whole suite on SQLite, then on PostgreSQL (needs local PostgreSQL, Redis, Chromium)
 	$(BIN)/mypy
@@ -25,14 +26,16 @@ bench: install ## run the benchmarks and write docs/benchmarks.md
 
 install: $(STAMP) translations
 
+# Quiet on success (one line); pip's whole log only when the install fails.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	@echo "Installing Laget and its dependencies into $(VENV) (the first time only) ..."
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e ".[test]"; } \
+		> $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@touch $(STAMP)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d webapp/translations -f > /dev/null
+	@$(BIN)/pybabel -q compile --use-fuzzy -d webapp/translations -f
 
 catalog: $(STAMP) ## re-extract UI strings and update the nb/nn/en catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project Laget -o webapp/translations/messages.pot .

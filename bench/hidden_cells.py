@@ -63,7 +63,7 @@ def measure() -> list[tuple[str, str, dict[str, int]]]:
 
         from webapp.config import PROJECT_ROOT
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
-        load_demo(db.session, settings)
+        load_demo(db.session, settings, admin_password="hidden-cells-admin")
         db.session.commit()
         found = db.session.scalar(select(Round).filter_by(name=DEMO_ROUND))
         for level, key in PAGES:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -22,6 +24,9 @@ from webapp.services.kommuner import AmbiguousKommune, describe
 from webapp.services.org import import_org
 from webapp.services.rounds import RoundError
 from webapp.services.users import UserError, create_user, list_users, set_password
+
+if TYPE_CHECKING:
+    from webapp.services.demo import Demo
 
 
 def cli_settings() -> Settings:
@@ -305,15 +310,16 @@ def user_group() -> None:
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice(["admin", "tillitsvalgt", "skoleleder"]), required=True)
 @click.option("--kommune", help="What a tillitsvalgt sees: kommunenummer or kommune name.")
-@click.option("--school", help="What a skoleleder sees: school code.")
+@click.option("--school", metavar="CODE[,CODE…]",
+              help="What a skoleleder (or a tillitsvalgt without --kommune) sees: school codes.")
 @click.password_option()
 @with_appcontext
 def create_user_command(email: str, role: str, kommune: str | None, school: str | None,
                         password: str) -> None:
-    """Create an account; a tillitsvalgt needs --kommune, a skoleleder --school."""
-    if (role == "tillitsvalgt" and not kommune) or (role == "skoleleder" and not school):
-        fail(_("A tillitsvalgt needs --kommune and a skoleleder --school: without it the account sees "
-               "nothing."))
+    """Create an account; a tillitsvalgt needs --kommune or --school, a skoleleder --school."""
+    if (role == "tillitsvalgt" and not (kommune or school)) or (role == "skoleleder" and not school):
+        fail(_("A tillitsvalgt needs --kommune (or --school) and a skoleleder --school: without it the "
+               "account sees nothing."))
     try:
         create_user(db.session, email, password, role, kommune, school)
     except UserError as exc:
@@ -345,13 +351,16 @@ def set_password_command(email: str, password_stdin: bool) -> None:
 @with_appcontext
 def list_users_command() -> None:
     """Every account with its role and what it may see."""
-    for user, kommune, school in list_users(db.session):
+    for user, kommune, schools in list_users(db.session):
+        listed = ", ".join(f"{s.code} {s.name}" for s in schools)
         if user.role == "admin":
             scope = _("everything")
         elif kommune is not None:
             scope = _("kommune %(kommune)s", kommune=describe(kommune))
-        elif school is not None:
-            scope = _("school %(code)s %(name)s", code=school.code, name=school.name)
+        elif len(schools) == 1:
+            scope = _("school %(schools)s", schools=listed)
+        elif schools:
+            scope = _("schools %(schools)s", schools=listed)
         else:
             scope = _("nothing (no kommune or school set)")
         click.echo(f"{user.email:<40} {user.role:<13} {scope}")
@@ -378,23 +387,73 @@ def demo_command(port: int, serve: bool) -> None:
 
     from webapp.services.demo import load_demo
 
-    upgrade(directory=str(Path(current_app.root_path).parent / "migrations"))
-    demo = load_demo(db.session, settings())
-    db.session.commit()
-    click.echo("\nDemo data is ready: " + demo.summary)
-    click.echo("\nPersonal invitation links (each can be used once):")
+    # The demo shows a user only what they need: where it serves, the links, the login. Migration,
+    # import and server start-up notes are INFO; warnings and errors still show.
+    logging.disable(logging.INFO)
+    try:
+        upgrade(directory=str(Path(current_app.root_path).parent / "migrations"))
+        base_url = _demo_base_url(port)
+        password_file = _demo_password_file()
+        demo = load_demo(db.session, replace(settings(), base_url=base_url), _kept_secret(password_file))
+        db.session.commit()
+        _print_demo(demo, base_url, password_file)
+        if serve:
+            from webapp.serve import EmbeddedServer
+
+            db.session.remove()
+            db.engine.dispose()
+            click.echo(_("Laget is running on %(url)s/ (Ctrl+C stops it)", url=base_url))
+            EmbeddedServer(replace(settings(), base_url=base_url), "127.0.0.1", port).run()
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _demo_base_url(port: int) -> str:
+    """The links' start: BASE_URL when it is set, else the address the demo serves on."""
+    configured = settings().base_url
+    return f"http://127.0.0.1:{port}" if configured == Settings.base_url else configured
+
+
+def _demo_password_file() -> Path:
+    """Where the demo keeps its administrator password: next to the SQLite database, else in instance/."""
+    url = settings().database_url
+    folder = Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite:///") else default_instance_path()
+    return folder / "demo_admin_password"
+
+
+def _kept_secret(path: Path) -> str:
+    """Return the secret kept in `path`, making one (readable by the owner only) the first time."""
+    kept = path.read_text().strip() if path.exists() else ""
+    if not kept:
+        kept = secrets.token_urlsafe(12)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.chmod(0o600)
+        path.write_text(kept + "\n")
+    return kept
+
+
+def _print_demo(demo: Demo, base_url: str, password_file: Path) -> None:
+    click.echo(_("Laget demo: the round «%(round)s» with %(count)d schools and simulated answers.",
+                 round=demo.round_name, count=demo.schools))
+    click.echo("\n" + _("Answer the questionnaire as staff at %(school)s (each link works once):",
+                         school=demo.link_school))
     for link in demo.links:
         click.echo(f"  {link}")
-    click.echo(f"\nAdmin page: {settings().base_url}/admin/   e-mail: {demo.admin_email}   "
-               f"password: {demo.admin_password}")
-    click.echo(f"Dashboards (after logging in): {settings().base_url}/resultater/\n")
-    if serve:
-        from webapp.serve import EmbeddedServer
+    click.echo("\n" + _("Log in at %(url)s", url=f"{base_url}/login"))
+    click.echo("  " + _("e-mail:   %(email)s", email=demo.admin_email))
+    click.echo("  " + _("password: %(password)s (kept in %(file)s)", password=demo.admin_password,
+                        file=_shown_path(password_file)))
+    click.echo("  " + _("then the rounds are at %(admin)s and the dashboards at %(results)s",
+                        admin=f"{base_url}/admin/", results=f"{base_url}/resultater/") + "\n")
 
-        db.session.remove()
-        db.engine.dispose()
-        click.echo(f"Laget is running on http://127.0.0.1:{port}/ (Ctrl+C stops it)")
-        EmbeddedServer(settings(), "127.0.0.1", port).run()
+
+def _shown_path(path: Path) -> str:
+    """A path relative to the working folder when it is under it, else as it is."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 class _round_errors:

@@ -114,23 +114,33 @@ def test_user_accounts_are_scoped_by_number_or_unambiguous_name(laget, two_heroy
         return laget("user", "create", "--email", email, "--role", role, "--password", PASSWORD, *scope)
 
     assert CANDIDATES in create("tv@example.org", "tillitsvalgt", "--kommune", "Herøy").output
-    assert create("tv@example.org", "tillitsvalgt").exit_code == 1
-    assert create("admin@example.org", "admin", "--kommune", "1818").exit_code == 1
-    assert create("tv@example.org", "tillitsvalgt", "--school", "M1").exit_code == 1
-    assert "ingen skole med koden X9" in create("leder@example.org", "skoleleder", "--school", "X9").output
+    refused = {"tillitsvalgt": [(), ("--kommune", "1515", "--school", "M1")],
+               "skoleleder": [(), ("--kommune", "1515"), ("--school", "N1", "--kommune", "1818")],
+               "admin": [("--kommune", "1818"), ("--school", "N1")]}
+    for role, scopes in refused.items():
+        for scope in scopes:
+            result = create("x@example.org", role, *scope)
+            assert result.exit_code == 1 and result.output.startswith("Error: "), (role, scope, result.output)
+    assert "ingen skole med koden X9, Y8" in create("leder@example.org", "skoleleder", "--school", "X9,N1,Y8").output
     assert create("tv@example.org", "tillitsvalgt", "--kommune", "1515").exit_code == 0
     assert create("tv2@example.org", "tillitsvalgt", "--kommune", "Bodø").exit_code == 0
+    assert create("tv3@example.org", "tillitsvalgt", "--school", "M2, B1").exit_code == 0
     assert create("leder@example.org", "skoleleder", "--school", "N1").exit_code == 0
+    assert create("leder2@example.org", "skoleleder", "--school", "N1,M1").exit_code == 0
     assert create("admin@example.org", "admin").exit_code == 0
+    assert db_session.scalar(select(func.count()).select_from(User)) == 6  # nothing refused was stored
     tv = db_session.scalar(select(User).filter_by(email="tv@example.org"))
-    assert db_session.get(Kommune, tv.kommune_id).number == "1515" and tv.school_id is None
+    assert db_session.get(Kommune, tv.kommune_id).number == "1515" and tv.school_ids == []
 
     listed = laget("user", "list").output.splitlines()
-    assert [line.split()[:2] for line in listed] == [["admin@example.org", "admin"], [
-        "leder@example.org", "skoleleder"], ["tv2@example.org", "tillitsvalgt"], ["tv@example.org", "tillitsvalgt"]]
+    assert [line.split()[:2] for line in listed] == [
+        ["admin@example.org", "admin"], ["leder2@example.org", "skoleleder"], ["leder@example.org", "skoleleder"],
+        ["tv2@example.org", "tillitsvalgt"], ["tv3@example.org", "tillitsvalgt"], ["tv@example.org", "tillitsvalgt"]]
     assert listed[0].endswith("alt")
-    assert listed[1].endswith("skole N1 Herøy skole")
-    assert listed[3].endswith("kommune Herøy (Møre og Romsdal, 1515)")
+    assert listed[1].endswith("skoler M1 Herøy vidaregåande skule, N1 Herøy skole")
+    assert listed[2].endswith("skole N1 Herøy skole")
+    assert listed[4].endswith("skoler B1 Bodø skole, M2 Bergsøy skule")
+    assert listed[5].endswith("kommune Herøy (Møre og Romsdal, 1515)")
 
 
 def test_the_api_takes_a_number_and_refuses_an_ambiguous_name(laget, two_heroy, client, db_session):

@@ -4,9 +4,9 @@ from webapp.models.org import Fylke, Kommune, School
 from webapp.models.outbox import OutboxEvent
 from webapp.models.response import Answer, Invitation, PooledResponse, Response, ScreenOutCount
 from webapp.models.survey import Round, RoundSchool, SurveyVersion
-from webapp.models.user import User
+from webapp.models.user import User, UserSchool
 
 __all__ = [
     "Aggregate", "Answer", "Fylke", "Invitation", "Kommune", "OutboxEvent", "PooledResponse", "Response",
-    "Round", "RoundSchool", "School", "SchoolStats", "ScreenOutCount", "SurveyVersion", "User",
+    "Round", "RoundSchool", "School", "SchoolStats", "ScreenOutCount", "SurveyVersion", "User", "UserSchool",
 ]

@@ -10,21 +10,21 @@ from webapp.services.round_units import layout
 
 
 def may_see(session: Session, user: User, units: Layout, level: str, unit_id: int) -> bool:
-    """Administrators see everything; a tillitsvalgt their kommune and its schools; a leader their school.
+    """Administrators see everything; a tillitsvalgt their kommune and its schools; an account with schools
+    (a leader, or a tillitsvalgt given schools) those schools.
 
-    Both may also see the levels above their own, for comparison (those groups are larger still).
+    They may also see the levels above their own, for comparison (those groups are larger still).
     """
     if user.role == "admin":
         return True
-    if user.role == "skoleleder" and user.school_id is not None:
-        own_kommune = units.kommune_of.get(user.school_id)
-        allowed_school = level == "school" and unit_id == user.school_id
-        return allowed_school or _above(units, level, unit_id, own_kommune)
     if user.role == "tillitsvalgt" and user.kommune_id is not None:
         if level == "school":
             return units.kommune_of.get(unit_id) == user.kommune_id
         return (level == "kommune" and unit_id == user.kommune_id) or _above(units, level, unit_id, user.kommune_id)
-    return False
+    schools = user.school_ids
+    if level == "school":
+        return unit_id in schools
+    return any(_above(units, level, unit_id, units.kommune_of.get(s)) for s in schools)
 
 
 def _above(units: Layout, level: str, unit_id: int, kommune_id: int | None) -> bool:
@@ -55,11 +55,22 @@ def visible_rounds(session: Session, user: User) -> list[Round]:
 
 def home_units(session: Session, user: User) -> list[tuple[str, int]]:
     """The units a user's dashboard list starts from."""
-    if user.role == "skoleleder" and user.school_id:
-        return [("school", user.school_id)]
     if user.role == "tillitsvalgt" and user.kommune_id:
         return [("kommune", user.kommune_id)]
+    if user.role != "admin" and user.school_ids:
+        return [("school", s) for s in user.school_ids]
     return [("round", 0)]
 
 
+def landing(session: Session, user: User) -> tuple[Round, str, int] | None:
+    """The unit a user starts from after log-in: their own, in the newest round they may open it in.
 
+    An account with several schools starts from the first of them that the round holds.
+    """
+    homes = home_units(session, user)
+    for found in visible_rounds(session, user):
+        units = layout(session, found.id)
+        for level, unit_id in homes:
+            if may_open(session, user, found, units, level, unit_id):
+                return found, level, unit_id
+    return None

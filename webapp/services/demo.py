@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from webapp.domain.simulate import simulate_answers
 from webapp.models import Round, School, User
 from webapp.services import aggregates, answering, pool, rounds
 from webapp.services.org import import_org
-from webapp.services.users import create_user, set_password
+from webapp.services.users import authenticate, create_user, set_password
 
 DEMO_ROUND = "Demo høsten 2026"
 DEMO_SURVEY = "kompetanse-og-anerkjennelse"
@@ -27,11 +26,18 @@ class Demo:
     links: list[str]
     admin_email: str
     admin_password: str
-    summary: str
+    round_name: str
+    schools: int
+    link_school: str
 
 
-def load_demo(session: Session, settings: Settings, links: int = 3, seed: int = 2026) -> Demo:
-    """Load the demo organisation, round and answers once; print fresh links every time."""
+def load_demo(session: Session, settings: Settings, admin_password: str, links: int = 3,
+              seed: int = 2026) -> Demo:
+    """Load the demo organisation, round and answers once; make fresh links every time.
+
+    The administrator keeps `admin_password` (the CLI keeps it under instance/), so a browser that is
+    logged in stays logged in across runs; only a password changed since is set back to it.
+    """
     import_org(session, ORG_FILE.read_text(encoding="utf-8"))
     demo_round = session.scalar(select(Round).filter_by(name=DEMO_ROUND))
     if demo_round is None:
@@ -39,18 +45,16 @@ def load_demo(session: Session, settings: Settings, links: int = 3, seed: int = 
         rounds.set_status(session, DEMO_ROUND, "open")
         _simulate_round(session, demo_round, random.Random(seed))
         aggregates.rebuild(session, demo_round)
-    password = secrets.token_urlsafe(12)
     if session.scalar(select(User).filter_by(email=ADMIN_EMAIL)) is None:
-        create_user(session, ADMIN_EMAIL, password, "admin")
-    else:
-        set_password(session, ADMIN_EMAIL, password)
+        create_user(session, ADMIN_EMAIL, admin_password, "admin")
+    elif authenticate(session, ADMIN_EMAIL, admin_password) is None:
+        set_password(session, ADMIN_EMAIL, admin_password)
     first_school = session.scalar(select(School).order_by(School.code))
     tokens = rounds.create_invitations(session, demo_round, first_school.code, links)
     return Demo(
         links=[f"{settings.base_url}/s/{t}" for t in tokens], admin_email=ADMIN_EMAIL,
-        admin_password=password,
-        summary=f"round «{DEMO_ROUND}» with {len(rounds.round_status(session, demo_round))} schools "
-                f"(links below are for {first_school.name}).")
+        admin_password=admin_password, round_name=DEMO_ROUND,
+        schools=len(rounds.round_status(session, demo_round)), link_school=first_school.name)
 
 
 def _simulate_round(session: Session, demo_round: Round, rng: random.Random) -> None:

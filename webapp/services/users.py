@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp.models import Kommune, School, User
+from webapp.models import Kommune, School, User, UserSchool
 from webapp.models.user import ROLES
 from webapp.services.kommuner import resolve_kommune
 from webapp.services.rounds import now
@@ -49,7 +49,8 @@ def create_user(session: Session, email: str, password: str, role: str, kommune:
                 school: str | None = None) -> User:
     """Create an account; the e-mail address is stored lower-cased.
 
-    A tillitsvalgt sees a kommune (its number or an unambiguous name), a skoleleder a school (its code).
+    A tillitsvalgt sees a kommune (its number or an unambiguous name) or schools, a skoleleder one or more
+    schools (codes, comma-separated).
     """
     email = normalise_email(email)
     if role not in ROLES:
@@ -60,36 +61,46 @@ def create_user(session: Session, email: str, password: str, role: str, kommune:
     if _find(session, email) is not None:
         raise UserError(_("An account with that e-mail address already exists."))
     user = User(email=email, password_hash=hash_password(password), role=role, created_at=now())
-    user.kommune_id, user.school_id = _scope(session, role, kommune, school)
+    user.kommune_id, user.school_ids = _scope(session, role, kommune, school)
     session.add(user)
     session.flush()
     return user
 
 
-def _scope(session: Session, role: str, kommune: str | None,
-           school: str | None) -> tuple[int | None, int | None]:
-    """The (kommune id, school id) an account of this role may see."""
-    if (kommune and role != "tillitsvalgt") or (school and role != "skoleleder"):
-        raise UserError(_("A kommune is for a tillitsvalgt and a school for a skoleleder; an administrator "
-                          "sees everything."))
+def _scope(session: Session, role: str, kommune: str | None, school: str | None) -> tuple[int | None, list[int]]:
+    """The (kommune id, school ids) an account of this role may see."""
+    if role == "admin" and (kommune or school):
+        raise UserError(_("An administrator sees everything: give no kommune or school."))
+    if role == "skoleleder" and kommune:
+        raise UserError(_("A skoleleder sees schools, not a kommune: give --school."))
+    if kommune and school:
+        raise UserError(_("Give a tillitsvalgt either a kommune or schools, not both."))
     if kommune:
         try:
-            return resolve_kommune(session, kommune).id, None
+            return resolve_kommune(session, kommune).id, []
         except LookupError as exc:
             raise UserError(str(exc)) from None
     if school:
-        school_id = session.scalar(select(School.id).where(School.code == school.strip()))
-        if school_id is None:
-            raise UserError(_("There is no school with the code %(code)s.", code=school))
-        return None, school_id
-    return None, None
+        return None, _school_ids(session, school)
+    return None, []
 
 
-def list_users(session: Session) -> list[tuple[User, Kommune | None, School | None]]:
-    """Every account with the kommune or school it may see, by e-mail address."""
-    return [tuple(row) for row in session.execute(
-        select(User, Kommune, School).outerjoin(Kommune, Kommune.id == User.kommune_id)
-        .outerjoin(School, School.id == User.school_id).order_by(User.email))]
+def _school_ids(session: Session, codes: str) -> list[int]:
+    """The ids of comma-separated school codes; every unknown code is named."""
+    wanted = list(dict.fromkeys(c.strip() for c in codes.split(",") if c.strip()))
+    found = dict(session.execute(select(School.code, School.id).where(School.code.in_(wanted))).all())
+    unknown = [c for c in wanted if c not in found]
+    if unknown or not wanted:
+        raise UserError(_("There is no school with the code %(code)s.", code=", ".join(unknown) or codes))
+    return [found[c] for c in wanted]
+
+
+def list_users(session: Session) -> list[tuple[User, Kommune | None, list[School]]]:
+    """Every account with the kommune or schools it may see, by e-mail address."""
+    schools = {s.id: s for s in session.scalars(select(School).join(UserSchool).distinct())}
+    return [(user, kommune, sorted((schools[i] for i in user.school_ids), key=lambda s: s.code))
+            for user, kommune in session.execute(select(User, Kommune).outerjoin(
+                Kommune, Kommune.id == User.kommune_id).order_by(User.email))]
 
 
 def set_password(session: Session, email: str, password: str) -> User:

@@ -59,7 +59,7 @@ def log_in():
         if user is not None:
             login_user(user)
             target = request.args.get("next", "")
-            home = url_for("admin.show_overview" if user.role == "admin" else "dashboards.list_rounds")
+            home = url_for("admin.show_overview" if user.role == "admin" else "home.go_home")
             return redirect(target if _local(target) else home)
         form.password.errors.append(_("The e-mail address or the password is wrong."))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
@@ -73,7 +73,7 @@ def log_out():
         db.session.commit()
     logout_user()
     flash(_("You are logged out."))
-    return redirect(url_for("auth.log_in"))
+    return redirect(url_for("home.show_landing"))
 
 
 def _password_page(refusal: str | None = None) -> str:

@@ -35,7 +35,12 @@ def plotly_js():
 def list_rounds():
     rounds = access.visible_rounds(db.session, current_user)
     home = access.home_units(db.session, current_user)
-    return render_template("dashboards/rounds.html", rounds=rounds, home=home, link=_unit_url)
+    entries = [(r, level, unit_id) for r in rounds for level, unit_id in home
+               if access.may_open(db.session, current_user, r, layout(db.session, r.id), level, unit_id)]
+    # An account with several schools sees each school's name next to the round's.
+    names = {unit_id: db.session.get(School, unit_id).name for level, unit_id in home if level == "school"}
+    return render_template("dashboards/rounds.html", rounds=rounds, entries=entries,
+                           names=names if len(home) > 1 else {}, link=_unit_url)
 
 
 def _unit_url(round_id: int, level: str, unit_id: int) -> str:

@@ -16,8 +16,3 @@ def healthz():
         return jsonify(status="database unavailable"), 503
     return jsonify(status="ok")
 
-
-@bp.get("/")
-def index():
-    from flask import redirect, url_for
-    return redirect(url_for("admin.show_overview"))
