@@ -138,3 +138,25 @@ def test_a_breakdown_with_every_group_hidden_says_so_instead_of_an_empty_chart(c
     # The round (19 answers, a block of five school assistants among them) shows the panel as a chart
     round_page = client.get(f"/resultater/{first}/").get_data(as_text=True)
     assert "data-figure" in round_page.split('id="behov_yrkesgruppe"')[1].split("</section>")[0]
+
+
+def test_chart_titles_and_group_names_speak_the_users_language(client, two_rounds):
+    """No part letters the survey never shows, an agreement chart says what is agreed with, and the
+    occupational groups are written out — in bokmål, nynorsk and English."""
+    _first, second, _school = two_rounds
+    log_in(client, "admin@example.org")
+    expected = {
+        "nb": ("Hvor enige de er i at dette hindrer dem i faglig utvikling (%)",
+               "Miljøterapeut, vernepleier, sosionom, barnevernspedagog eller spesialpedagog"),
+        "nn": ("Kor einige dei er i at dette hindrar dei i fagleg utvikling (%)",
+               "Miljøterapeut, vernepleiar, sosionom, barnevernspedagog eller spesialpedagog"),
+        "en": ("How far they agree that these hinder their professional development (%)",
+               "Milieu therapist, social educator, social worker, child welfare worker or special needs educator"),
+    }
+    for lang, (agreement, group) in expected.items():
+        page = client.get(f"/resultater/{second}/?lang={lang}").get_data(as_text=True)
+        assert "(del A)" not in page and "(del H)" not in page and "(section A)" not in page
+        assert "spesped" not in page and "BSV" not in page
+        titles = [t.split("</h2>")[0] for t in page.split('-title">')[1:]]
+        assert agreement in titles and "Enighet" not in titles and "Agreement" not in titles
+        assert group in page.split('id="behov_yrkesgruppe"')[1].split("</section>")[0]
