@@ -36,8 +36,13 @@ def look_at_every_chart(page, name: str) -> dict[str, dict]:
     for k in range(figures.count()):
         figure = figures.nth(k)
         key = figure.evaluate("el => el.closest('section').id")
-        figure.scroll_into_view_if_needed()
-        figure.screenshot(path=str(ARTIFACTS / f"chart-{name}-{key}.png"))
+        path = str(ARTIFACTS / f"chart-{name}-{key}.png")
+        box = figure.evaluate("el => { const r = el.getBoundingClientRect();"
+                              " return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; }")
+        if box["height"] > page.viewport_size["height"]:  # Chromium offsets an element shot taller than the window
+            page.screenshot(path=path, full_page=True, clip=box)
+        else:
+            figure.screenshot(path=path)
         shapes[key] = figure.evaluate(GEOMETRY)
     return shapes
 

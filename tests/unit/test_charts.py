@@ -122,3 +122,11 @@ def test_the_heatmap_has_a_phone_variant_without_rotated_labels():
     headers = [a for a in narrow["layout"]["annotations"] if a["yref"] == "paper"]
     assert [h["text"] for h in headers] == ["Barne- og<br>ungdomsarbeider", "Skoleassistent/<br>miljøarbeider"]
     assert headers[0]["yshift"] != headers[1]["yshift"]  # neighbours on two levels, so they cannot collide
+
+
+def test_a_hidden_row_says_so_instead_of_staying_empty():
+    for spec in (charts.stacked_distribution(CATEGORIES, ["Dårlig", "Godt"], [[30.0, 70.0], None], [9, None]),
+                 charts.diverging_bars(CATEGORIES, ["Uenig", "Enig"], [[30.0, 70.0], None], [9, None])):
+        valid(spec)
+        said = [a for a in spec["layout"]["annotations"] if a["text"] == charts.hidden_text()]
+        assert [a["y"] for a in said] == [CATEGORIES[1]]

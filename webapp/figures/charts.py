@@ -17,6 +17,7 @@ from webapp.figures import palettes
 
 PALETTE = ("#0b5cad", "#e07b00", "#6b6b6b", "#2e8540", "#8e44ad")
 DARK = palettes.DARK_TEXT
+MUTED = "#5b6570"  # 5.9:1 on white
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13, "color": "#1b1f24"}
 NARROW = 600  # px: below this figure width dashboard.js draws a spec's "narrow" variant, if it has one
 ROW = 58  # px per category: a label line above a bar (or a pair of bars)
@@ -140,6 +141,12 @@ def _segment_texts(values: list[float | None], colour: str) -> dict[str, Any]:
 SEGMENT_TEXT = {"uniformtext": {"mode": "hide", "minsize": 10}}  # a segment too narrow for 10 px text shows none
 
 
+def _hidden_rows(categories: list[str], percents: list[list[float] | None], x: float, anchor: str) -> list[dict]:
+    """Where a whole row is hidden, say so in its place instead of leaving an empty row."""
+    return [{"x": x, "xref": "x", "xanchor": anchor, "y": c, "yref": "y", "text": hidden_text(), "showarrow": False,
+             "font": {"size": 12, "color": MUTED}} for c, row in zip(categories, percents) if row is None]
+
+
 def stacked_distribution(categories: list[str], option_labels: list[str], percents: list[list[float] | None],
                          ns: list[int | None], colors: list[str] | None = None) -> Spec:
     """100 % stacked horizontal bars: each category's distribution over its options, the share on each segment."""
@@ -150,8 +157,9 @@ def stacked_distribution(categories: list[str], option_labels: list[str], percen
         data.append({"type": "bar", "orientation": "h", "x": [v if v is not None else 0 for v in values],
                      "y": categories, "name": _legend_name(label), "marker": {"color": palette[k]},
                      "hovertext": [_hover(v, n) for v, n in zip(values, ns)], **_segment_texts(values, palette[k])})
-    return {"data": data, "layout": _bar_layout(categories, option_labels, barmode="stack",
-                                                xaxis={"range": [0, 100]}, **SEGMENT_TEXT)}
+    layout = _bar_layout(categories, option_labels, barmode="stack", xaxis={"range": [0, 100]}, **SEGMENT_TEXT)
+    layout["annotations"] += _hidden_rows(categories, percents, 0, "left")
+    return {"data": data, "layout": layout}
 
 
 def diverging_bars(categories: list[str], option_labels: list[str], percents: list[list[float] | None],
@@ -171,6 +179,7 @@ def diverging_bars(categories: list[str], option_labels: list[str], percents: li
                      "marker": {"color": colours[k]}, "hovertext": [_hover(v, n) for v, n in zip(values, ns)],
                      **_segment_texts(values, colours[k])})
     layout = _bar_layout(categories, option_labels, barmode="relative", xaxis={"range": [-100, 100]}, **SEGMENT_TEXT)
+    layout["annotations"] += _hidden_rows(categories, percents, 0, "center")
     width = 1 - layout["bargap"]  # of a bar, in rows
     layout["shapes"] = [{"type": "line", "xref": "x", "yref": "y", "x0": 0, "x1": 0, "y0": k - width / 2 - 0.04,
                          "y1": k + width / 2 + 0.04, "line": {"color": DARK, "width": 2}, "layer": "above"}
