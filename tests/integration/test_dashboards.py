@@ -199,3 +199,25 @@ def test_the_national_figures_name_their_place_in_the_report_in_the_pages_langua
     assert not [n for n in notes if re.search(r"\bs\. \d|tall i teksten|tallet står|Figur ", n)]
     nynorsk = client.get(f"/resultater/{first}/?lang=nn").get_data(as_text=True)
     assert "tall i teksten" not in nynorsk and "tallet står" not in nynorsk
+
+
+def test_chart_titles_and_group_names_speak_the_users_language(client, two_rounds):
+    """No part letters the survey never shows, an agreement chart says what is agreed with, and the
+    occupational groups are written out — in bokmål, nynorsk and English."""
+    _first, second, _school = two_rounds
+    log_in(client, "admin@example.org")
+    expected = {
+        "nb": ("Hvor enige de er i at dette hindrer dem i faglig utvikling (%)",
+               "Miljøterapeut, vernepleier, sosionom, barnevernspedagog eller spesialpedagog"),
+        "nn": ("Kor einige dei er i at dette hindrar dei i fagleg utvikling (%)",
+               "Miljøterapeut, vernepleiar, sosionom, barnevernspedagog eller spesialpedagog"),
+        "en": ("How far they agree that these hinder their professional development (%)",
+               "Milieu therapist, social educator, social worker, child welfare worker or special needs educator"),
+    }
+    for lang, (agreement, group) in expected.items():
+        page = client.get(f"/resultater/{second}/?lang={lang}").get_data(as_text=True)
+        assert "(del A)" not in page and "(del H)" not in page and "(section A)" not in page
+        assert "spesped" not in page and "BSV" not in page
+        titles = [t.split("</h2>")[0] for t in page.split('-title">')[1:]]
+        assert agreement in titles and "Enighet" not in titles and "Agreement" not in titles
+        assert group in page.split('id="behov_yrkesgruppe"')[1].split("</section>")[0]

@@ -1,7 +1,9 @@
 """Every chart builder's spec is a valid Plotly figure (validated by plotly's own graph objects)."""
+from itertools import pairwise
+
 import plotly.graph_objects as go
 
-from webapp.figures import charts
+from webapp.figures import charts, palettes
 
 CATEGORIES = ["elever med særskilte behov", "elever med mye fravær og en lang etikett som må brytes over flere linjer"]
 
@@ -35,3 +37,96 @@ def test_hidden_cells_say_so_in_the_pages_language(app):
             spec_in[lang] = charts.share_bars(CATEGORIES, [charts.Series("Skolen", [40.0, None], [12, None])])
     assert [spec_in[lang]["data"][0]["hovertext"][1] for lang in ("nb", "nn", "en")] == [
         "skjult (for få svar)", "skjult (for få svar)", "hidden (too few answers)"]
+
+
+# Palettes: diverging scales mirror each other around a visible neutral middle, ordered scales grow darker,
+# and every segment colour carries its text (white or dark, as chosen) at 4.5:1 or more.
+
+def test_diverging_palettes_are_symmetric_with_a_neutral_middle():
+    for count in (2, 3, 4, 5, 6, 7):
+        colours = palettes.diverging(count)
+        assert len(colours) == count
+        for low, high in zip(colours, reversed(colours)):
+            assert abs(palettes.lightness(low) - palettes.lightness(high)) < 2, (count, low, high)
+        if count % 2:
+            middle = colours[count // 2]
+            assert middle == palettes.NEUTRAL and palettes.contrast(middle, "#ffffff") > 1.3  # visible on white
+        negative, positive = colours[:count // 2], colours[(count + 1) // 2:]
+        assert set(negative).isdisjoint(positive)  # the two sides differ in hue, not only in lightness
+        # Further from the middle is darker, on both sides.
+        assert [palettes.lightness(c) for c in negative] == sorted(palettes.lightness(c) for c in negative)
+        assert [palettes.lightness(c) for c in positive] == sorted((palettes.lightness(c) for c in positive),
+                                                                   reverse=True)
+
+
+def test_sequential_palettes_grow_darker_and_most_first_puts_never_lightest():
+    for count in range(2, 7):
+        light = [palettes.lightness(c) for c in palettes.sequential(count)]
+        assert all(a > b + 5 for a, b in pairwise(light)), light
+    frequency = palettes.sequential(6, most_first=True)  # «1 gang i uken eller mer» … «Ikke i løpet av semesteret»
+    assert palettes.lightness(frequency[-1]) == max(palettes.lightness(c) for c in frequency)
+
+
+def test_text_on_every_segment_colour_has_a_contrast_of_at_least_4_5():
+    colours = {*palettes.SEQUENTIAL, *palettes.ORANGES, *palettes.BLUES, palettes.NEUTRAL, *palettes.QUALITATIVE,
+               *charts.PALETTE}
+    for colour in colours:
+        assert palettes.contrast(palettes.text_colour(colour), colour) >= 4.5, colour
+
+
+def test_contrast_matches_the_wcag_reference_values():
+    assert round(palettes.contrast("#ffffff", "#000000"), 1) == 21.0
+    assert round(palettes.contrast("#ffffff", "#767676"), 2) == 4.54  # the classic AA grey
+
+
+def test_segments_carry_their_share_in_a_readable_colour():
+    spec = charts.stacked_distribution(CATEGORIES, ["Sjelden", "Ofte"], [[30.0, 70.0], None], [9, None],
+                                       palettes.sequential(2))
+    valid(spec)
+    light, dark = spec["data"]
+    assert light["text"] == ["30", ""] and dark["text"] == ["70", ""]
+    assert light["textfont"]["color"] == palettes.DARK_TEXT and dark["textfont"]["color"] == palettes.WHITE
+    assert spec["layout"]["uniformtext"] == {"mode": "hide", "minsize": 10}  # too narrow a segment shows none
+
+
+def test_the_zero_line_of_a_diverging_chart_spans_only_its_bars():
+    spec = charts.diverging_bars(CATEGORIES, ["Svært uenig", "Uenig", "Enig", "Svært enig"],
+                                 [[10, 20, 40, 30], None], [9, None])
+    assert spec["layout"]["xaxis"]["zeroline"] is False
+    (line,) = spec["layout"]["shapes"]  # only the row with figures gets one
+    bar = 1 - spec["layout"]["bargap"]
+    assert line["x0"] == line["x1"] == 0 and line["y1"] - line["y0"] < bar + 0.1 < 1  # not up into the label
+    assert [t["text"][0] for t in spec["data"]] == ["20", "10", "40", "30"]  # shares, never negative
+
+
+def test_national_markers_have_their_values():
+    spec = charts.share_bars(CATEGORIES, [charts.Series("Skolen", [40.0, 60.0], [12, 12]),
+                                          charts.Series("Nasjonalt", [35.0, None], marker=True)])
+    values = [a["text"] for a in spec["layout"]["annotations"] if a["text"].startswith("◆")]
+    assert values == ["◆ 35"]
+
+
+def test_long_legend_entries_wrap():
+    spec = charts.stacked_distribution(["Nivå"], ["Krever utdanning på samme nivå",
+                                                  "Krever ikke utdanning på et bestemt nivå"], [[40.0, 60.0]], [9])
+    assert all(len(line) <= 30 for t in spec["data"] for line in t["name"].split("<br>"))
+
+
+def test_the_heatmap_has_a_phone_variant_without_rotated_labels():
+    spec = charts.heatmap(CATEGORIES, ["Barne- og ungdomsarbeider", "Skoleassistent/miljøarbeider"],
+                          [[50.0, None], [None, 20.0]], [[10, None], [None, 6]])
+    assert spec["layout"]["xaxis"]["tickangle"] == 0
+    narrow = spec["narrow"]
+    valid({"data": narrow["data"], "layout": narrow["layout"]})
+    assert narrow["layout"]["xaxis"]["showticklabels"] is False  # column headers are wrapped annotations
+    headers = [a for a in narrow["layout"]["annotations"] if a["yref"] == "paper"]
+    assert [h["text"] for h in headers] == ["Barne- og<br>ungdomsarbeider", "Skoleassistent/<br>miljøarbeider"]
+    assert headers[0]["yshift"] != headers[1]["yshift"]  # neighbours on two levels, so they cannot collide
+
+
+def test_a_hidden_row_says_so_instead_of_staying_empty():
+    for spec in (charts.stacked_distribution(CATEGORIES, ["Dårlig", "Godt"], [[30.0, 70.0], None], [9, None]),
+                 charts.diverging_bars(CATEGORIES, ["Uenig", "Enig"], [[30.0, 70.0], None], [9, None])):
+        valid(spec)
+        said = [a for a in spec["layout"]["annotations"] if a["text"] == charts.hidden_text()]
+        assert [a["y"] for a in said] == [CATEGORIES[1]]

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from webapp.domain.breakdowns import group_labels, group_values
 from webapp.domain.questionnaire import Item, Matrix, Questionnaire
 from webapp.domain.texts import pick
-from webapp.figures import charts
+from webapp.figures import charts, palettes
 from webapp.services import reference
 from webapp.services.results import UnitFigures
 from webapp.services.spreadsheet import safe_row
@@ -22,6 +22,37 @@ AGREE = ("3", "4")         # enig / svært enig
 SHARE_SCALES = {"grad5": HIGH, "grad5s": HIGH}
 STACKED_SCALES = ("samsvar3", "niva4", "hyppighet6", "mote3", "samarbeid5")
 SKIPPED_SECTIONS = ("samtykke", "bakgrunn")
+DIVERGING_SCALES = ("samsvar3", "samarbeid5")  # poor … good, with a middle: orange, grey, blue
+MOST_FIRST_SCALES = ("hyppighet6", "mote3")    # ordered, most first: darkest first, "never" the lightest
+
+
+def scale_colours(scale: str | None, count: int) -> list[str]:
+    """The colours of a stacked chart's options: diverging, ordered, or distinct hues for unordered options."""
+    if scale in DIVERGING_SCALES:
+        return palettes.diverging(count)
+    if scale in MOST_FIRST_SCALES:
+        return palettes.sequential(count, most_first=True)
+    return palettes.qualitative(count)
+
+
+def agreement_title(key: str) -> str:
+    """Say what is agreed with, not only «Agreement»."""
+    titles = {"hinder": _("How far they agree that these hinder their professional development (%)"),
+              "anerkjennelse": _("How far they agree with statements about their job (%)")}
+    return titles.get(key, _("How far they agree with each statement (%)"))
+
+
+def group_names(ctx: Context, grouping: str) -> dict[str, str]:
+    """The groups' names as the dashboard shows them: in the respondents' own words, not abbreviations.
+
+    The questionnaire's v1 labels are published and cannot change; the dashboard writes out the one
+    label that was shorthand («Miljøterapeut/spesped/BSV»).
+    """
+    names = {k: ctx.t(v) for k, v in group_labels(ctx.questionnaire, grouping).items()}
+    if grouping == "yrkesgruppe" and "miljoterapeut_bsv" in names:
+        names["miljoterapeut_bsv"] = _("Milieu therapist, social educator, social worker, child welfare worker "
+                                       "or special needs educator")
+    return names
 
 
 @dataclass
@@ -216,7 +247,7 @@ def agreement_panel(ctx: Context, key: str, items: list[Item], stem, matrix: Mat
                      national.values["all"] if national else "–"])
     notes = [_("* negatively worded: agreeing is not a good sign here.")] if any(i.reverse for i in items) else []
     header = [_("Statement"), *options, _("Agree in all (%)"), "n", _("National (NIFU 2023:15)")]
-    return Panel(key, _("Agreement"), ctx.t(stem), n_range(ns), charts.diverging_bars(categories, options, percents, ns),
+    return Panel(key, agreement_title(key), ctx.t(stem), n_range(ns), charts.diverging_bars(categories, options, percents, ns),
                  header, rows, notes)
 
 
@@ -234,7 +265,7 @@ def distribution_panel(ctx: Context, key: str, items: list[Item], stem, matrix: 
                      figure.n if figure.n is not None else "–"])
     question = ctx.t(stem) if matrix is not None or len(items) == 1 else " / ".join(ctx.t(i.text) for i in items)
     return Panel(key, _("Distribution of answers (%)"), question, n_range(ns),
-                 charts.stacked_distribution(categories, labels, percents, ns), [_("Question"), *labels, "n"], rows)
+                 charts.stacked_distribution(categories, labels, percents, ns, scale_colours(items[0].scale, len(labels))), [_("Question"), *labels, "n"], rows)
 
 
 def multi_panel(ctx: Context, item: Item) -> Panel:
@@ -304,7 +335,7 @@ def area_panel(ctx: Context) -> Panel:
         rows.append([labels[-1], "–" if need_value is None else need_value, "–" if wish_value is None else wish_value])
     series = [charts.Series(_("Need more competence"), need), charts.Series(_("Want to learn more"), wish)]
     return Panel("kompetanseomrader", _("Competence need per area"),
-                 _("Need for more competence (section A) and wishes for what to learn (section H), per competence area"),
+                 _("Need for more competence with a pupil group, and wishes for what to learn, per competence area"),
                  n_range([wished.n]), charts.share_bars(labels, series),
                  [_("Competence area"), _("Need more (%)"), _("Want to learn (%)")], rows,
                  [_("«Need more competence»: share of those who work with the pupil group who need more to a large or "
@@ -315,7 +346,7 @@ def area_panel(ctx: Context) -> Panel:
 def need_heatmap_panel(ctx: Context) -> Panel:
     groups = _pupil_groups(ctx)
     yrker = list(group_values(ctx.questionnaire, "yrkesgruppe"))
-    names = {k: ctx.t(v) for k, v in group_labels(ctx.questionnaire, "yrkesgruppe").items()}
+    names = group_names(ctx, "yrkesgruppe")
     values, ns = [], []
     for _label, _a, behov in groups:
         figures = [ctx.by_yrke.figure(behov, y) for y in yrker]
