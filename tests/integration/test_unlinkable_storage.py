@@ -2,6 +2,7 @@
 order and dead row versions. None of them may tie a response to its invitation."""
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 
 import pytest
@@ -88,6 +89,8 @@ def test_no_row_version_of_an_invitation_or_the_pool_holds_a_readable_answer(app
         db_session.commit()
     except Exception as exc:  # the extension is part of PostgreSQL, but may not be installed
         db_session.rollback()
+        if os.environ.get("CI") == "true":  # CI must read the dead row versions, not skip them
+            raise
         pytest.skip(f"pageinspect cannot be created here ({type(exc).__name__})")
 
     # Given people who saved every page (many row versions each) and sent, at a school whose batch is not yet full

@@ -35,15 +35,16 @@ def plotly_js():
 def list_rounds():
     rounds = access.visible_rounds(db.session, current_user)
     home = access.home_units(db.session, current_user)
+    layouts = {r.id: layout(db.session, r.id) for r in rounds}
     entries = [(r, level, unit_id) for r in rounds for level, unit_id in home
-               if access.may_open(db.session, current_user, r, layout(db.session, r.id), level, unit_id)]
+               if access.may_open(db.session, current_user, r, layouts[r.id], level, unit_id)]
     # An account with several schools sees each school's name next to the round's.
     names = {unit_id: db.session.get(School, unit_id).name for level, unit_id in home if level == "school"}
     return render_template("dashboards/rounds.html", rounds=rounds, entries=entries,
-                           names=names if len(home) > 1 else {}, link=_unit_url)
+                           names=names if len(home) > 1 else {}, link=unit_url)
 
 
-def _unit_url(round_id: int, level: str, unit_id: int) -> str:
+def unit_url(round_id: int, level: str, unit_id: int) -> str:
     if level == "round":
         return url_for("dashboards.show_round", round_id=round_id)
     slug = next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
@@ -129,12 +130,13 @@ def _history(found: Round, level: str, unit_id: int, current: results.UnitFigure
 def _render(round_id: int, level: str, unit_id: int):
     panels, context = _panels(round_id, level, unit_id)
     status = _response_rate(context["round"], level, unit_id, context["units"], context["unit"])
-    children = _children(context["round"], level, unit_id, context["units"])
-    schools = _schools_below(context["round"], level, unit_id, context["units"])
+    invited = rounds.invitation_counts(db.session, context["round"])  # per school, for both unit lists
+    children = _children(context["round"], level, unit_id, context["units"], invited)
+    schools = _schools_below(context["round"], level, unit_id, context["units"], invited)
     slug = "runde" if level == "round" else next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
     return render_template("dashboards/unit.html", panels=panels, status=status, children=children, schools=schools,
                            children_level=(context["units"].children(level, unit_id) or ("", []))[0],
-                           level_slug=slug, unit_id=unit_id, link=_unit_url, **context)
+                           level_slug=slug, unit_id=unit_id, link=unit_url, **context)
 
 
 def _response_rate(found: Round, level: str, unit_id: int, units, unit: results.UnitFigures) -> dict:
@@ -160,32 +162,31 @@ class UnitRow:
         return round(100 * self.answered / self.invited) if self.invited and self.answered else None
 
 
-def _children(found: Round, level: str, unit_id: int, units) -> list[UnitRow]:
+def _children(found: Round, level: str, unit_id: int, units, invited: dict[int, int]) -> list[UnitRow]:
     """The units one level below, in the reader's scope, with the answers in their published figures."""
     below = units.children(level, unit_id)
     if below is None:
         return []
     child_level, ids = below
     visible = [i for i in ids if access.may_see(db.session, current_user, units, child_level, i)]
-    return _unit_rows(found, child_level, visible, units)
+    return _unit_rows(found, child_level, visible, units, invited)
 
 
-def _schools_below(found: Round, level: str, unit_id: int, units) -> list[UnitRow]:
+def _schools_below(found: Round, level: str, unit_id: int, units, invited: dict[int, int]) -> list[UnitRow]:
     """Every school in the unit that the reader may see: the list the school search filters."""
     if level in ("school", "kommune"):
         return []  # a kommune's schools are its children already
     ids = [s for s in units.schools if units.holds(level, unit_id, s)
            and access.may_see(db.session, current_user, units, "school", s)]
-    return _unit_rows(found, "school", ids, units)
+    return _unit_rows(found, "school", ids, units, invited)
 
 
-def _unit_rows(found: Round, level: str, ids: list[int], units) -> list[UnitRow]:
+def _unit_rows(found: Round, level: str, ids: list[int], units, per_school: dict[int, int]) -> list[UnitRow]:
     model = LEVEL_MODELS[level]
     names = {u.id: u.name for u in db.session.scalars(select(model).where(model.id.in_(ids)))}
     answered = results.published_respondents(db.session, found, level, ids)
-    per_school = rounds.invitation_counts(db.session, found)
     invited = {i: sum(n for s, n in per_school.items() if units.holds(level, i, s)) for i in ids}
-    return sorted((UnitRow(names[i], _unit_url(found.id, level, i), answered[i], invited[i]) for i in ids),
+    return sorted((UnitRow(names[i], unit_url(found.id, level, i), answered[i], invited[i]) for i in ids),
                   key=lambda row: row.name)
 
 

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from webapp.extensions import db
 from webapp.models import Kommune, School
 from webapp.services import access
+from webapp.web.dashboards import unit_url
 
 bp = Blueprint("home", __name__)
-LEVEL_SLUGS = {"school": "skole", "kommune": "kommune"}
 
 
 @bp.get("/")
@@ -30,10 +30,7 @@ def go_home():
     if found is None:
         return render_template("home/no_results.html", unit=_own_unit_name()), 200
     round_, level, unit_id = found
-    if level == "round":
-        return redirect(url_for("dashboards.show_round", round_id=round_.id))
-    return redirect(url_for("dashboards.show_unit", round_id=round_.id, level_slug=LEVEL_SLUGS[level],
-                            unit_id=unit_id))
+    return redirect(unit_url(round_.id, level, unit_id))
 
 
 def _own_unit_name() -> str | None:
