@@ -148,9 +148,14 @@ def gunicorn(database_url: str, port: int, redis_url: str | None = None, **extra
                    app_env(database_url, redis_url, **extra))
 
 
-def dramatiq_worker(database_url: str, redis_url: str) -> Service:
-    return Service("worker", [str(BIN / "dramatiq"), "workers.main", "--processes", "1", "--threads", "2"],
-                   app_env(database_url, redis_url, dramatiq_worker_timeout=str(IDLE_POLL_MS)))
+def dramatiq_worker(database_url: str, redis_url: str, queues: list[str] | None = None,
+                    **extra: str) -> Service:
+    """`dramatiq workers.main`; `queues` limits what it consumes (it relays the outbox in any case)."""
+    argv = [str(BIN / "dramatiq"), "workers.main", "--processes", "1", "--threads", "2"]
+    if queues is not None:
+        argv += ["--queues", *queues]
+    return Service("worker", argv, app_env(database_url, redis_url, dramatiq_worker_timeout=str(IDLE_POLL_MS),
+                                           **extra))
 
 
 def embedded_server(database_url: str, port: int) -> Service:

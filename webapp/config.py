@@ -43,6 +43,9 @@ class Settings:
     login_limit_per_account: str = "5 per 15 minutes"
     # Proxies in front that append to X-Forwarded-For; 0 trusts no header and uses the peer address.
     trusted_proxy_count: int = 0
+    # Seconds after which an outbox event whose work is not done is sent again (the broker may have
+    # lost the message: services/outbox.py).
+    resend_after: int = 60
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -66,6 +69,8 @@ class Settings:
                                                            env["DRAFT_RETENTION_DAYS"])
         if env.get("SESSION_COOKIE_SECURE"):
             kwargs["session_cookie_secure"] = env["SESSION_COOKIE_SECURE"].lower() in ("1", "true", "yes")
+        if env.get("RESEND_AFTER"):
+            kwargs["resend_after"] = _positive_int("RESEND_AFTER", env["RESEND_AFTER"])
         kwargs.update(_login_settings(env))
         return cls(**kwargs)  # type: ignore[arg-type]
 

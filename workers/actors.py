@@ -1,38 +1,45 @@
 """Actors: tiny, idempotent, ids in; each calls a service and commits."""
+import logging
+
 import dramatiq
 
 from webapp.extensions import db
 from webapp.models import Round
-from webapp.services import aggregates, publication
-from webapp.services.stats import recompute_school_count
+from webapp.services import aggregates, outbox, publication
 from workers.broker import broker  # noqa: F401  (the broker must exist before actors)
 
 AGGREGATION = "aggregation"
+log = logging.getLogger(__name__)
 
 
 @dramatiq.actor(queue_name=AGGREGATION, max_retries=10, time_limit=60_000, min_backoff=500)
-def aggregate_school(round_id: int, school_id: int) -> None:
-    """Recompute a school's count and live figures and re-sum the levels above it (safe to repeat);
-    when the school has a block of answers to release, ask for a publication."""
-    recompute_school_count(db.session, round_id, school_id)
+def aggregate_school(round_id: int, school_id: int, upto: int | None = None) -> None:
+    """Recompute a school's live figures and re-sum the levels above it (safe to repeat); when the
+    school has a block of answers to release, ask for a publication through the outbox. `upto`: the
+    highest outbox event this message stands for (none from before the outbox kept events)."""
+    if upto is not None and not outbox.claim(db.session, outbox.school_key(round_id, school_id), upto):
+        db.session.commit()
+        return  # a message sent again, whose work an earlier one has done
     found = db.session.get(Round, round_id)
-    due = aggregates.refresh_school(db.session, found, school_id) if found is not None else False
+    if found is not None and aggregates.refresh_school(db.session, found, school_id):
+        outbox.add_event(db.session, outbox.PUBLICATION_DUE, {"round_id": round_id})
     db.session.commit()
-    if due:
-        # Not through the outbox: if this send fails the message is retried and sends again, and a
-        # lost one is made up by the next publication in the round or the scheduled reconciliation.
-        publish_round.send(round_id)
+    log.info("refreshed school %d of round %d", school_id, round_id)
 
 
 @dramatiq.actor(queue_name=AGGREGATION, max_retries=10, time_limit=120_000, min_backoff=500)
-def publish_round(round_id: int) -> None:
+def publish_round(round_id: int, upto: int | None = None) -> None:
     """Release every block of answers then due in the round (or, for a closed round, bring its final
     figures up to date); safe to repeat. Round-wide, so a burst of answers costs one publication: the
-    first message releases everything due, the ones queued behind it find nothing to do."""
+    relay sends one message for every publication asked for meanwhile."""
+    if upto is not None and not outbox.claim(db.session, outbox.publish_key(round_id), upto):
+        db.session.commit()
+        return
     found = db.session.get(Round, round_id)
     if found is not None:
         publication.publish(db.session, found)
     db.session.commit()
+    log.info("published round %d", round_id)
 
 
 @dramatiq.actor(queue_name=AGGREGATION, max_retries=3, time_limit=600_000)

@@ -16,21 +16,25 @@ from workers.mover import PoolMover
 log = logging.getLogger(__name__)
 
 
-def send_event(topic: str, payload: dict[str, Any]) -> None:
-    """Enqueue the actor that handles an outbox topic."""
+def send_event(topic: str, payload: dict[str, Any], upto: int) -> None:
+    """Enqueue the actor that does the work of an outbox topic, for its events up to `upto`."""
     if topic == outbox.RESPONSE_STORED:
-        actors.aggregate_school.send(payload["round_id"], payload["school_id"])
+        actors.aggregate_school.send(payload["round_id"], payload["school_id"], upto)
+    elif topic == outbox.PUBLICATION_DUE:
+        actors.publish_round.send(payload["round_id"], upto)
     else:
         log.warning("dropping outbox event with unknown topic %s", topic)
 
 
 class OutboxRelay:
     """A thread that relays pending outbox events every `interval` seconds, backing off while the broker
-    is down. It runs the pool mover first, so the events of a batch the mover stores go out in the same pass.
+    is down, and sends again what was sent `resend_after` seconds ago and is not done (settings).
+    It runs the pool mover first, so the events of a batch the mover stores go out in the same pass.
     """
 
     def __init__(self, app: Flask, interval: float = 0.2, max_backoff: float = 5.0):
         self.app, self.interval, self.max_backoff = app, interval, max_backoff
+        self.resend_after = app.config["LAGET"].resend_after
         self.mover = PoolMover(app)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -38,7 +42,7 @@ class OutboxRelay:
     def relay_once(self) -> tuple[int, Exception | None]:
         with self.app.app_context():
             try:
-                sent, failure = outbox.relay_batch(db.session, send_event)
+                sent, failure = outbox.relay_batch(db.session, send_event, self.resend_after)
                 db.session.commit()
             finally:
                 db.session.remove()

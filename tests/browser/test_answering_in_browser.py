@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests.conftest import ARTIFACTS
 from tests.processes import wait_until
 from webapp.domain.simulate import simulate_answers
-from webapp.models import Invitation, PooledResponse, Response, School, SchoolStats
+from webapp.models import Aggregate, Invitation, PooledResponse, Response, School
 from webapp.services import answering
 
 PHONE_WIDTH = 360
@@ -268,7 +268,8 @@ def test_a_staff_member_answers_everything_on_a_phone(live_server, invite, new_p
 
     def counted() -> bool:
         db_session.rollback()  # see what the server committed since the last look
-        return db_session.scalar(select(SchoolStats.responses).filter_by(school_id=school_id)) == 5
+        return db_session.scalar(select(Aggregate.respondents).filter_by(
+            kind="live", level="school", unit_id=school_id, grouping="all")) == 5
 
-    wait_until(counted, timeout=20, what="the embedded mover and worker to count 5 responses in SchoolStats")
+    wait_until(counted, timeout=20, what="the embedded mover and worker to count 5 responses in the figures")
     assert db_session.scalar(select(func.count()).select_from(PooledResponse)) == 0

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_token
 from webapp.domain.simulate import simulate_answers
 from webapp.extensions import db
-from webapp.models import OutboxEvent, Response, SchoolStats
-from webapp.services import answering, outbox
+from webapp.models import Aggregate, OutboxEvent, Response
+from webapp.services import answering, outbox, rounds
 from webapp.services.users import create_user
 
 
@@ -41,7 +41,7 @@ def test_admin_pages_need_an_admin_login(client):
     assert wrong.status_code == 422 and "E-postadressen eller passordet er feil" in wrong.get_data(as_text=True)
 
 
-def test_relayed_events_move_the_workers_count(app, invite):
+def test_relayed_events_move_the_workers_figures(app, invite, open_round):
     from workers import actors
 
     tokens = invite("S2", 4)
@@ -51,15 +51,20 @@ def test_relayed_events_move_the_workers_count(app, invite):
     # Given two stored responses, When the relay hands their events to the actor …
     sent = []
     with app.app_context():
-        count, failure = outbox.relay_batch(db.session, lambda topic, payload: sent.append(payload))
+        count, failure = outbox.relay_batch(db.session, lambda _t, body, upto: sent.append((body, upto)))
         db.session.commit()
-        assert (count, failure) == (2, None)
-        assert db.session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
-    for payload in sent + sent:  # delivered twice: recompute-and-replace changes nothing
+        # … one message stands for both, and the events wait until the work is done
+        assert (count, failure) == (1, None)
+        assert db.session.scalar(select(func.count()).select_from(OutboxEvent)) == 2
+    for payload, upto in sent + sent:  # delivered twice: the second finds its work done
         with app.app_context():
-            actors.aggregate_school.fn(payload["round_id"], payload["school_id"])
+            actors.aggregate_school.fn(payload["round_id"], payload["school_id"], upto)
     with app.app_context():
-        assert db.session.scalars(select(SchoolStats)).one().responses == 2
+        assert db.session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+        live = db.session.scalars(select(Aggregate).filter_by(kind="live", level="school", grouping="all"))
+        assert live.one().respondents == 2
+        status = rounds.round_status(db.session, rounds.get_round(db.session, open_round))
+        assert {r.code: r.stored for r in status} == {"S1": 0, "S2": 2, "S3": 0}
 
 
 def test_the_admin_page_counts_a_response_as_soon_as_it_is_sent(app, admin_client, invite, db_session):
@@ -92,14 +97,14 @@ def test_the_admin_page_counts_a_response_as_soon_as_it_is_sent(app, admin_clien
 def test_a_broker_failure_keeps_the_event_for_the_next_pass(app, invite):
     store(app, invite("S1")[0], 3)
 
-    def broker_down(topic, payload):
+    def broker_down(topic, payload, upto):
         raise ConnectionError("broker unavailable")
     with app.app_context():
         count, failure = outbox.relay_batch(db.session, broker_down)
         db.session.commit()
         assert count == 0 and isinstance(failure, ConnectionError)
         event = db.session.scalars(select(OutboxEvent)).one()
-        assert event.attempts == 1 and event.payload["school_id"] > 0
+        assert event.attempts == 1 and event.sent_at is None and event.payload["school_id"] > 0
 
 
 def test_healthz(client, app):

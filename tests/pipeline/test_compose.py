@@ -15,7 +15,7 @@ from tests.processes import BIN, Service, app_env, free_port, wait_for_http, wai
 from webapp.config import PROJECT_ROOT
 from webapp.domain.simulate import simulate_answers
 from webapp.extensions import db
-from webapp.models import School, SchoolStats
+from webapp.models import Aggregate, School
 from webapp.services import answering
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
@@ -69,8 +69,8 @@ def test_each_service_command_comes_up(app, database_url, redis_server, open_rou
 
         def counted() -> bool:
             with app.app_context():
-                stats = db.session.get(SchoolStats, (round_id, school_id))
-                return stats is not None and stats.responses == 1
+                live = db.session.get(Aggregate, (round_id, "live", "school", school_id, "all"))
+                return live is not None and live.respondents == 1
         wait_until(counted, timeout=30, what="the compose worker to consume the message")
         assert worker.alive(), worker.output()[-2000:]
     finally:

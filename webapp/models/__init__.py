@@ -1,5 +1,5 @@
 """Tables, one module per aggregate; importing this package registers them all."""
-from webapp.models.aggregate import Aggregate, SchoolStats
+from webapp.models.aggregate import Aggregate
 from webapp.models.org import Fylke, Kommune, School
 from webapp.models.outbox import OutboxEvent
 from webapp.models.response import Answer, Invitation, PooledResponse, Response, ScreenOutCount
@@ -8,5 +8,5 @@ from webapp.models.user import User, UserSchool
 
 __all__ = [
     "Aggregate", "Answer", "Fylke", "Invitation", "Kommune", "OutboxEvent", "PooledResponse", "Response",
-    "Round", "RoundSchool", "School", "SchoolStats", "ScreenOutCount", "SurveyVersion", "User", "UserSchool",
+    "Round", "RoundSchool", "School", "ScreenOutCount", "SurveyVersion", "User", "UserSchool",
 ]

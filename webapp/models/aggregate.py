@@ -12,17 +12,6 @@ from webapp.extensions import db
 LEVELS = ("school", "kommune", "fylke", "round")
 
 
-class SchoolStats(db.Model):
-    """Response count of a school in a round, recomputed by the aggregation worker."""
-
-    __tablename__ = "school_stats"
-
-    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), primary_key=True)
-    responses: Mapped[int] = mapped_column(Integer, default=0)
-    refreshed_at: Mapped[datetime] = mapped_column(DateTime)
-
-
 class Aggregate(db.Model):
     """Counts of every item for one unit and one breakdown: `live` (always current), `released` (a
     school's answers let out so far, in blocks of at least k) or `published` (what readers see).

@@ -24,7 +24,7 @@ from webapp.models import Answer, OutboxEvent, Response, Round, RoundSchool, Sch
 from webapp.services import outbox, surveys
 from webapp.services.csv_import import CsvRow, ImportFailed, ImportProblem, read_rows
 from webapp.services.messages import answer_error_message
-from webapp.services.rounds import RoundError, now
+from webapp.services.rounds import RoundError
 
 log = logging.getLogger(__name__)
 CHUNK_ANSWERS = 20_000  # answer rows per bulk INSERT: a few megabytes
@@ -98,8 +98,8 @@ class _BulkWriter:
         for key, value in answers.items():
             values = value if isinstance(value, list) else [value]
             self.answers.extend((response_id, key, i, str(v)) for i, v in enumerate(values))
-        self.events.append({"topic": outbox.RESPONSE_STORED, "payload": {"round_id": self.round_id,
-                            "school_id": school_id}, "created_at": now(), "attempts": 0})
+        self.events.append(outbox.event_row(outbox.RESPONSE_STORED, {"round_id": self.round_id,
+                                                                      "school_id": school_id}))
         self.count += 1
         if len(self.answers) >= CHUNK_ANSWERS:
             self.flush()
