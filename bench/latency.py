@@ -335,9 +335,10 @@ def report(config: Config, samples: list[Sample], errors: list[str], checks: dic
          "gunicorn; the summary POST claims the invitation and seals the response into the pool in one "
          "transaction. The pool mover in the worker process stores a school's pooled responses once there "
          f"are {checks['threshold']} (k) of them, in random order with one outbox event each; the outbox relay "
-         "sends them through Redis to the `aggregate_school` actor, which recomputes the school's live "
-         "figures and commits; when the school has a block of k new answers it sends `publish_round`, "
-         "which releases the block and commits. A response alone never reaches the figures (privacy: "
+         "sends one message for the school's events through Redis to the `aggregate_school` actor, which "
+         "recomputes the school's live figures and commits; when the school has a block of k new answers "
+         "it asks for `publish_round` through the outbox, which releases the block and commits. A response "
+         "alone never reaches the figures (privacy: "
          "docs/privacy.md), so what is timed is the response that completes a block of k."),
         "",
         "**Setup.**",
