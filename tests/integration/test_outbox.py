@@ -165,3 +165,32 @@ def test_laget_rebuild_repairs_every_derived_number(app, open_round, db_session,
     assert figures(db_session, "published") == {"S1": 8, "S2": 5}
     with app.app_context():
         assert aggregates.reconcile(db.session, get_round(db.session, open_round)) == 0
+
+
+def test_two_relays_at_once_send_a_key_once(app, open_round, db_session, queue):
+    """Several worker processes each run a relay: while one is in its pass, another sends nothing twice
+    (PostgreSQL: it skips the pass; SQLite: it waits for the first to commit, then finds the key in flight)."""
+    import threading
+
+    import_responses(db_session, open_round, {"S1": 5})
+    inside, release = threading.Event(), threading.Event()
+    results = {}
+
+    def slow_send(topic, payload, upto):  # noqa: ANN001
+        send_event(topic, payload, upto)
+        inside.set()
+        release.wait(5)
+
+    def run(name: str, send) -> None:  # noqa: ANN001
+        results[name] = relay(app, send=send)
+    first = threading.Thread(target=run, args=("first", slow_send))
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=run, args=("second", send_event))
+    second.start()
+    second.join(0.5)
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert results == {"first": (1, None), "second": (0, None)}
+    assert len(take(queue)) == 1

@@ -97,10 +97,12 @@ def relay_batch(session: Session, send: Send, resend_after: float = 60.0, limit:
     the caller commits in both cases.
     """
     at = at or now()
-    if not _take_relay_lock(session):
+    cutoff = at - timedelta(seconds=resend_after)
+    # An idle pass only reads; the lock is for a pass with something to send, which then reads again
+    if not due_keys(session, cutoff, 1) or not _take_relay_lock(session):
         return 0, None
     sent = 0
-    for key, upto in due_keys(session, at - timedelta(seconds=resend_after), limit):
+    for key, upto in due_keys(session, cutoff, limit):
         topic, payload = session.execute(select(OutboxEvent.topic, OutboxEvent.payload)
                                          .where(OutboxEvent.id == upto)).one()
         mark = update(OutboxEvent).where(OutboxEvent.key == key, OutboxEvent.id <= upto)
