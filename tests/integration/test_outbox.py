@@ -137,7 +137,8 @@ def test_events_stored_while_the_work_runs_make_the_next_message(app, open_round
     assert outbox_rows(db_session) == 0
 
 
-def test_laget_rebuild_repairs_every_derived_number(app, open_round, db_session, queue, settings, monkeypatch):
+def test_laget_rebuild_repairs_every_derived_number(app, open_round, db_session, queue, settings,
+                                                    monkeypatch):
     from click.testing import CliRunner
 
     from webapp.cli import cli
@@ -169,7 +170,7 @@ def test_laget_rebuild_repairs_every_derived_number(app, open_round, db_session,
 
 def test_two_relays_at_once_send_a_key_once(app, open_round, db_session, queue):
     """Several worker processes each run a relay: while one is in its pass, another sends nothing twice
-    (PostgreSQL: it skips the pass; SQLite: it waits for the first to commit, then finds the key in flight)."""
+    (PostgreSQL: it skips the pass; SQLite: it waits for the first to commit, then finds the key sent)."""
     import threading
 
     import_responses(db_session, open_round, {"S1": 5})

@@ -47,8 +47,9 @@ def test_figures_converge_after_redis_lost_the_messages_it_had_accepted(app, dat
         expected = {"S1": 10, "S2": 5}
 
         def converged() -> bool:
-            return (figures(db_session, "live") == expected and figures(db_session, "published") == expected
-                    and admin_counts(db_session) == stored(db_session) == expected and outbox_rows(db_session) == 0)
+            return (figures(db_session, "live") == figures(db_session, "published") == expected
+                    and admin_counts(db_session) == stored(db_session) == expected
+                    and outbox_rows(db_session) == 0)
         wait_until(converged, timeout=RESEND_AFTER + 15, interval=0.25, what="the figures to converge")
         elapsed = time.monotonic() - started
         assert "reconcil" not in worker.output()
@@ -58,12 +59,13 @@ def test_figures_converge_after_redis_lost_the_messages_it_had_accepted(app, dat
         worker.stop()
 
 
-def test_a_backlog_of_1500_events_becomes_one_recompute_per_school(app, database_url, redis_server, open_round,
-                                                                   db_session):
+def test_a_backlog_of_1500_events_becomes_one_recompute_per_school(app, database_url, redis_server,
+                                                                   open_round, db_session):
     # Given a running worker, and 1,500 responses at three schools stored while Redis is down
     worker = dramatiq_worker(database_url, redis_server.url, RESEND_AFTER="60", **NO_RECONCILIATION).start()
     try:
-        wait_until(lambda: "Worker process is ready" in worker.output(), timeout=30, what="the worker to start")
+        wait_until(lambda: "Worker process is ready" in worker.output(), timeout=30,
+                   what="the worker to start")
         redis_server.stop()
         import_responses(db_session, open_round, {"S1": 500, "S2": 500, "S3": 500})
         wait_until(lambda: "outbox relay: broker or database unavailable" in worker.output(), timeout=20,
