@@ -73,7 +73,8 @@ class Sample:
     school: str
     count: int                # the school's responses after this one (a multiple of k: it completed a block)
     warmup: bool
-    live: float | None        # seconds from the summary POST's answer to the live aggregate counting the block
+    live: float | None        # seconds from the summary POST's answer to the live aggregate counting
+                              # the block
     page: float | None = None  # … to the dashboard showing it
     page_requests: int = 0
     page_request: float | None = None  # seconds the dashboard request that showed it took
@@ -110,8 +111,9 @@ class Fixture:
         from webapp.domain.simulate import simulate_answers
 
         rng = random.Random(1)
-        seen = Counter(domain.derive(self.questionnaire, simulate_answers(self.questionnaire, rng)).get("yrkesgruppe")
-                       for _n in range(300))
+        seen = Counter(
+            domain.derive(self.questionnaire, simulate_answers(self.questionnaire, rng)).get("yrkesgruppe")
+            for _n in range(300))
         return next(group for group, _count in seen.most_common() if group)
 
     def job(self, code: str) -> dict[str, Any]:
@@ -145,8 +147,8 @@ class Fixture:
 
 def redis_version() -> str:
     try:
-        done = subprocess.run([shutil.which("redis-server") or "redis-server", "--version"], capture_output=True,
-                              text=True, timeout=10, check=False)
+        done = subprocess.run([shutil.which("redis-server") or "redis-server", "--version"],
+                              capture_output=True, text=True, timeout=10, check=False)
     except OSError:
         return "version unknown"
     words = done.stdout.split()
@@ -183,7 +185,8 @@ def wait_live(conn, round_id: int, school_id: int, count: int, since: float, tim
         time.sleep(POLL)
 
 
-def wait_page(browser, path: str, count: int, since: float, timeout: float) -> tuple[float | None, int, float]:
+def wait_page(browser, path: str, count: int, since: float,
+              timeout: float) -> tuple[float | None, int, float]:
     """Seconds from `since` until the page's KPI shows `count` (answer received), requests made, and the
     seconds the last request took."""
     requests = 0
@@ -292,11 +295,13 @@ def run() -> Section:
         shutil.rmtree(redis.dir, ignore_errors=True)
     measured = [s for s in samples if not s.warmup]
     print(f"latency: {len(measured)} measured responses, live p95 "
-          f"{_p(sorted(s.live for s in measured if s.live is not None), 95)}, {len(errors)} errors", flush=True)
+          f"{_p(sorted(s.live for s in measured if s.live is not None), 95)}, {len(errors)} errors",
+          flush=True)
     checks = {"outbox": outbox, "worker_tracebacks": worker_log.count("Traceback"),
               "web_tracebacks": web_log.count("Traceback"), "elapsed": time.monotonic() - began,
               "background": background, "others": others, "cut": cut, "warmup": warmup,
-              "threshold": fixture.threshold, "redis_version": redis_version(), "pooled": pooled, "group": fixture.group,
+              "threshold": fixture.threshold, "redis_version": redis_version(), "pooled": pooled,
+              "group": fixture.group,
               "partial": partial}
     return report(config, samples, errors, checks)
 
@@ -334,19 +339,19 @@ def report(config: Config, samples: list[Sample], errors: list[str], checks: dic
         ("How soon submitted responses reach the figures: respondents answer one at a time through "
          "gunicorn; the summary POST claims the invitation and seals the response into the pool in one "
          "transaction. The pool mover in the worker process stores a school's pooled responses once there "
-         f"are {checks['threshold']} (k) of them, in random order with one outbox event each; the outbox relay "
-         "sends them through Redis to the `aggregate_school` actor, which recomputes the school's live "
+         f"are {checks['threshold']} (k) of them, in random order with one outbox event each; the outbox "
+         "relay sends them through Redis to the `aggregate_school` actor, which recomputes the school's live "
          "figures and commits; when the school has a block of k new answers it sends `publish_round`, "
          "which releases the block and commits. A response alone never reaches the figures (privacy: "
          "docs/privacy.md), so what is timed is the response that completes a block of k."),
         "",
         "**Setup.**",
         "",
-        (f"- Database `laget_bench`, dropped, recreated and migrated; three schools (two kommuner, one fylke), "
-         f"one open round of {SURVEY}, privacy threshold {checks['threshold']}. Every respondent is of one "
-         f"occupational group ({checks['group']}; simulated answers are drawn until they are), so each "
-         "block of k at a school is a block of its group, which the release takes at once; with mixed "
-         "groups a group's block fills more slowly, but its way through the pipeline is the same."),
+        (f"- Database `laget_bench`, dropped, recreated and migrated; three schools (two kommuner, one "
+         f"fylke), one open round of {SURVEY}, privacy threshold {checks['threshold']}. Every respondent "
+         f"is of one occupational group ({checks['group']}; simulated answers are drawn until they are), "
+         "so each block of k at a school is a block of its group, which the release takes at once; with "
+         "mixed groups a group's block fills more slowly, but its way through the pipeline is the same."),
         (f"- Our own `redis-server` ({checks['redis_version']}) on a free port of 127.0.0.1, no persistence; "
          "`dramatiq workers.main --processes 1 --threads 2` (dramatiq "
          f"{package_version('dramatiq')}, REDIS_URL set, dramatiq_worker_timeout={IDLE_POLL_MS} ms as in "
@@ -358,7 +363,8 @@ def report(config: Config, samples: list[Sample], errors: list[str], checks: dic
          "dashboard)."),
         (f"- *Live*: from the answer to the summary POST that completes a school's block (client side) until "
          "`aggregate` has the school's live `all` row counting it, polled every "
-         f"{POLL * 1000:.0f} ms over one psycopg connection. Includes the mover's wait (it looks every second)."),
+         f"{POLL * 1000:.0f} ms over one psycopg connection. Includes the mover's wait (it looks every "
+         "second)."),
         ("- *Dashboard*: from the same instant until `/resultater/<round>/skole/<school>` (as an "
          "administrator, logged in through the form) shows the new count in «responses in the figures»; "
          f"polled every {POLL * 1000:.0f} ms after the live figure was seen; the time includes the page "
@@ -379,11 +385,12 @@ def report(config: Config, samples: list[Sample], errors: list[str], checks: dic
         (f"- Responses that did not complete a block: {checks['pooled']}; the live figures moved before "
          f"their block was complete: {len(checks['partial'])} times"
          + (f" ({'; '.join(checks['partial'][:3])})" if checks['partial'] else "") + "."),
-        (f"- Tracebacks in the logs: worker {checks['worker_tracebacks']}, gunicorn {checks['web_tracebacks']}."),
+        (f"- Tracebacks in the logs: worker {checks['worker_tracebacks']}, "
+         f"gunicorn {checks['web_tracebacks']}."),
         f"- Errors: {len(errors)}" + (f" ({'; '.join(errors[:3])})" if errors else "") + ".",
         (f"- Other processes on the machine (not this benchmark, its services or `laget_bench`) used "
-         f"{checks['background']:.2f} cores just before the start and {checks['others']:.2f} on average while "
-         "responses were submitted."),
+         f"{checks['background']:.2f} cores just before the start and {checks['others']:.2f} on average "
+         "while responses were submitted."),
         f"- Time taken by this benchmark: {checks['elapsed']:.0f} s.",
     ]
     if checks["cut"]:
