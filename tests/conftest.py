@@ -1,4 +1,5 @@
-"""Shared fixtures: one app per test session on SQLite or PostgreSQL (LAGET_TEST_DB), tables emptied per test."""
+"""Shared fixtures: one app per test session on SQLite or PostgreSQL (LAGET_TEST_DB), tables emptied per
+test."""
 from __future__ import annotations
 
 import os
@@ -154,7 +155,8 @@ def invite(app, open_round):
 
     def make(school: str = "S1", count: int = 1) -> list[str]:
         with app.app_context():
-            tokens = rounds.create_invitations(db.session, rounds.get_round(db.session, open_round), school, count)
+            found = rounds.get_round(db.session, open_round)
+            tokens = rounds.create_invitations(db.session, found, school, count)
             db.session.commit()
             return tokens
     return make

@@ -142,8 +142,8 @@ def test_closing_a_round_releases_what_is_left_where_it_makes_a_block(run, app, 
             for token in invite(code, count):
                 link = answering.open_link(db.session, token)
                 answers = {**simulate_answers(link.questionnaire, rng), "b_rolle": rolle}
-                answering.store_response(db.session, link.questionnaire, link.round.id, link.invitation.school_id,
-                                         answers)
+                answering.store_response(db.session, link.questionnaire, link.round.id,
+                                         link.invitation.school_id, answers)
             found = db.session.scalar(select(Round).filter_by(name=open_round))
             school = db.session.scalar(select(School.id).filter_by(code=code))
             aggregates.refresh_school(db.session, found, school)  # live only: no publication here
@@ -152,7 +152,8 @@ def test_closing_a_round_releases_what_is_left_where_it_makes_a_block(run, app, 
     def shown(level: str, name: str) -> int:
         with app.app_context():
             model = School if level == "school" else Kommune
-            unit = db.session.scalar(select(model.id).where((model.code if level == "school" else model.name) == name))
+            key = model.code if level == "school" else model.name
+            unit = db.session.scalar(select(model.id).where(key == name))
             return db.session.scalar(select(Aggregate.respondents).filter_by(
                 kind="published", level=level, unit_id=unit, grouping="all"))
 

@@ -56,6 +56,7 @@ def test_a_round_closed_while_its_import_is_read_keeps_none_of_it(app, open_roun
 
     # Then the import is refused, and after the rollback nothing of it is stored
     with pytest.raises(rounds.RoundError, match="er avsluttet og tar ikke imot nye svar"):
-        import_responses(db_session, rounds.get_round(db_session, open_round), lines_closing_the_round_midway())
+        import_responses(db_session, rounds.get_round(db_session, open_round),
+                         lines_closing_the_round_midway())
     db_session.rollback()
     assert (count(db_session, Response), count(db_session, OutboxEvent)) == (0, 0)

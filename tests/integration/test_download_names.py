@@ -32,7 +32,8 @@ def published(app, settings):
     rng = random.Random(8)
     with app.app_context():
         org.import_org(db.session, ORG)
-        found = rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", "Høst 2026")
+        found = rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse",
+                                    "Høst 2026")
         rounds.set_status(db.session, "Høst 2026", "open")
         for code in ("N1", "C1"):
             for token in rounds.create_invitations(db.session, found, code, 12):
@@ -49,7 +50,8 @@ def published(app, settings):
 
 def log_in(client) -> None:
     page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"csrf_token": csrf_token(page), "email": "admin@example.org", "password": PASSWORD})
+    client.post("/login", data={"csrf_token": csrf_token(page), "email": "admin@example.org",
+                                "password": PASSWORD})
 
 
 def offered_name(response) -> tuple[str, str]:
@@ -68,7 +70,8 @@ def test_downloads_of_units_with_non_latin1_names_offer_their_names(client, publ
     today = date.today().isoformat()
 
     for path, expected in [
-        (f"skole/{schools['N1']}/sammenligning.csv", f"laget-Høst_2026-Nesset_1–10-skole-sammenligning-{today}.csv"),
+        (f"skole/{schools['N1']}/sammenligning.csv",
+         f"laget-Høst_2026-Nesset_1–10-skole-sammenligning-{today}.csv"),
         (f"skole/{schools['C1']}/sammenligning.xlsx",
          f"laget-Høst_2026-Čáhcesullo__nye__skuvla-sammenligning-{today}.xlsx"),
         (f"kommune/{kommune_id}/sammenligning.csv", f"laget-Høst_2026-Porsáŋgu-sammenligning-{today}.csv"),
@@ -80,7 +83,8 @@ def test_downloads_of_units_with_non_latin1_names_offer_their_names(client, publ
         assert name == expected
         assert fallback.isascii() and '"' not in fallback
 
-    name, fallback = offered_name(client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.csv"))
+    name, fallback = offered_name(
+        client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.csv"))
     assert fallback == f"laget-Host_2026-Nesset_1-10-skole-sammenligning-{today}.csv"
 
 
@@ -88,8 +92,8 @@ def test_the_excel_sheet_names_round_unit_date_and_threshold_above_its_table(cli
     round_id, schools, _kommune = published
     log_in(client)
     csv_rows = client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.csv").get_data()
-    book = load_workbook(io.BytesIO(client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.xlsx")
-                                    .get_data()))
+    workbook = client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.xlsx").get_data()
+    book = load_workbook(io.BytesIO(workbook))
     rows = [row for row in book.active.iter_rows(values_only=True)]
     block = {row[0]: row[1] for row in rows[:5]}
     assert block["Runde"] == "Høst 2026"
@@ -110,6 +114,7 @@ def test_a_header_the_server_cannot_send_gives_the_error_page_in_the_readers_lan
     from webapp.web.errors import refuse_unsendable_headers
 
     with app.test_request_context("/", headers={"Accept-Language": "nn"}):
-        answer = refuse_unsendable_headers(Response("x", headers={"Content-Disposition": 'filename="Nesset 1–10"'}))
+        answer = refuse_unsendable_headers(
+            Response("x", headers={"Content-Disposition": 'filename="Nesset 1–10"'}))
         assert answer.status_code == 500
         assert "Noko gjekk gale" in answer.get_data(as_text=True)

@@ -1,4 +1,5 @@
-"""Imports of awkward files: every problem named by line and column, never a traceback, nothing half-stored."""
+"""Imports of awkward files: every problem named by line and column, never a traceback, nothing
+half-stored."""
 from __future__ import annotations
 
 import csv
@@ -89,7 +90,8 @@ def test_import_responses_keeps_nothing_when_the_last_of_many_chunks_has_a_nul_b
     # Then the line and column are named, and not one of the earlier chunks was kept
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"linje 601, kolonne {column} (fritekst): inneholder kontrolltegnet U+0000 (NUL)" in result.output
-    assert (count(db_session, Response), count(db_session, Answer), count(db_session, OutboxEvent)) == (0, 0, 0)
+    assert (count(db_session, Response), count(db_session, Answer),
+            count(db_session, OutboxEvent)) == (0, 0, 0)
 
 
 def test_import_responses_reports_a_field_over_the_csv_size_limit(laget, tmp_path, open_round, questionnaire,

@@ -145,6 +145,7 @@ def test_a_tillitsvalgt_lands_on_the_results_not_on_a_forbidden_admin_page(app, 
     page = client.get("/login").get_data(as_text=True)
     answer = client.post("/login", data={"csrf_token": csrf_token(page), "email": "tv@example.org",
                                          "password": PASSWORD})
-    assert answer.status_code == 302 and answer.headers["Location"] == "/start"  # their own units (test_landing)
+    # their own units (test_landing)
+    assert answer.status_code == 302 and answer.headers["Location"] == "/start"
     assert client.get("/start").status_code == 200
     assert client.get("/resultater/?next=/resultater/1/").status_code == 200
