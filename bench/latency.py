@@ -209,8 +209,89 @@ def wait_page(browser, path: str, count: int, since: float,
         time.sleep(POLL)
 
 
-def run() -> Section:
+@dataclass
+class Progress:
+    """What the respondents have done so far, and what was seen after each of them."""
+    counts: dict[str, int]    # responses submitted per school
+    samples: list[Sample] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    pooled: int = 0           # responses that did not complete a block
+    partial: list[str] = field(default_factory=list)  # live figures that moved before a block was complete
+    cut: bool = False         # the measured phase reached its cap
+
+
+def _respond(web_port: int, fixture: Fixture, code: str, number: int, progress: Progress) -> float | None:
+    """One new person answers at a school; when their summary POST was answered, or None (an error)."""
     from bench.loadgen import Browser, WorkerResult, run_respondent
+
+    job, result = fixture.job(code), WorkerResult()
+    respondent = Browser(web_port)  # a new person: a new connection
+    try:
+        run_respondent(respondent, job, result)
+        answered = time.perf_counter()  # the summary POST was the last request
+    finally:
+        respondent.conn.close()
+    if result.submitted != 1:
+        progress.errors.extend(result.errors or [f"response {number}: not submitted"])
+        return None
+    progress.counts[code] += 1
+    return answered
+
+
+def _check_pooled(conn, fixture: Fixture, code: str, number: int, progress: Progress) -> None:
+    """After a response that did not complete a block: the live figures must not have moved."""
+    progress.pooled += 1
+    count = progress.counts[code]
+    row = conn.execute(LIVE_SQL, (fixture.round_id, fixture.school_ids[code])).fetchone()
+    shown = row[0] if row else 0
+    if shown != count - count % fixture.threshold:
+        progress.partial.append(f"response {number} ({code}): live figure {shown} with {count} submitted")
+
+
+def _measure_block(conn, admin, worker: Service, fixture: Fixture, config: Config, code: str, number: int,
+                   answered: float, warmup: int, progress: Progress) -> None:
+    """After a response that completed a block: time the live figures, then the dashboard, showing it."""
+    count, school_id = progress.counts[code], fixture.school_ids[code]
+    live = wait_live(conn, fixture.round_id, school_id, count, answered, config.timeout)
+    sample = Sample(number, code, count, number <= warmup, live)
+    if live is None:
+        progress.errors.append(f"response {number} ({code}, n={count}): live figure not seen "
+                               f"within {config.timeout:.0f} s")
+        if sample.warmup:  # the pipeline does not work: say why rather than wait out the cap
+            raise RuntimeError(f"{progress.errors[-1]}; worker log:\n{worker.output()[-3000:]}")
+    elif not sample.warmup:
+        path = f"/resultater/{fixture.round_id}/skole/{school_id}"
+        sample.page, sample.page_requests, sample.page_request = wait_page(
+            admin, path, count, answered, config.timeout)
+        if sample.page is None:
+            progress.errors.append(f"response {number} ({code}, n={count}): dashboard did not show "
+                                   f"{count} within {config.timeout:.0f} s")
+    progress.samples.append(sample)
+
+
+def _respond_all(conn, admin, worker: Service, web_port: int, fixture: Fixture, config: Config,
+                 order: list[str], warmup: int) -> Progress:
+    """Respondents one at a time in `order`, each followed by its check; stops at the first failure."""
+    progress = Progress(dict.fromkeys(SCHOOLS, 0))
+    measured_from = None
+    for number, code in enumerate(order, start=1):
+        if number == warmup + 1:
+            measured_from = time.monotonic()
+        if measured_from is not None and time.monotonic() - measured_from > config.cap:
+            progress.cut = True
+            break
+        answered = _respond(web_port, fixture, code, number, progress)
+        if answered is None:
+            break
+        if progress.counts[code] % fixture.threshold:  # pooled: the figures must not move
+            _check_pooled(conn, fixture, code, number, progress)
+        else:
+            _measure_block(conn, admin, worker, fixture, config, code, number, answered, warmup, progress)
+    return progress
+
+
+def run() -> Section:
+    from bench.loadgen import Browser
 
     config = Config()
     began = time.monotonic()
@@ -224,9 +305,6 @@ def run() -> Section:
     worker = Service("worker", [str(BIN / "dramatiq"), "workers.main", "--processes", "1", "--threads", "2"],
                      app_env(REDIS_URL=redis.url, dramatiq_worker_timeout=str(IDLE_POLL_MS)))
     web = gunicorn(web_port)
-    samples: list[Sample] = []
-    errors: list[str] = []
-    cut = False
     try:
         redis.start()
         worker.start()
@@ -237,52 +315,9 @@ def run() -> Section:
               f"{warmup} warm-up and {config.responses} measured responses", flush=True)
         admin = Browser(web_port)
         login(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
-        counts = dict.fromkeys(SCHOOLS, 0)
-        pooled, partial = 0, []  # responses that did not complete a block; live figures seen moving early
-        measured_from = None
         before = cpu_snapshot()
         with psycopg.connect(BENCH_DSN, autocommit=True) as conn:
-            for number, code in enumerate(order, start=1):
-                if number == warmup + 1:
-                    measured_from = time.monotonic()
-                if measured_from is not None and time.monotonic() - measured_from > config.cap:
-                    cut = True
-                    break
-                job, result = fixture.job(code), WorkerResult()
-                respondent = Browser(web_port)  # a new person: a new connection
-                try:
-                    run_respondent(respondent, job, result)
-                    answered = time.perf_counter()  # the summary POST was the last request
-                finally:
-                    respondent.conn.close()
-                if result.submitted != 1:
-                    errors.extend(result.errors or [f"response {number}: not submitted"])
-                    break
-                counts[code] += 1
-                school_id = fixture.school_ids[code]
-                if counts[code] % fixture.threshold:  # pooled: the figures must not move
-                    pooled += 1
-                    row = conn.execute(LIVE_SQL, (fixture.round_id, school_id)).fetchone()
-                    shown = row[0] if row else 0
-                    if shown != counts[code] - counts[code] % fixture.threshold:
-                        partial.append(f"response {number} ({code}): live figure {shown} with "
-                                       f"{counts[code]} submitted")
-                    continue
-                live = wait_live(conn, fixture.round_id, school_id, counts[code], answered, config.timeout)
-                sample = Sample(number, code, counts[code], number <= warmup, live)
-                if live is None:
-                    errors.append(f"response {number} ({code}, n={counts[code]}): live figure not seen "
-                                  f"within {config.timeout:.0f} s")
-                    if sample.warmup:  # the pipeline does not work: say why rather than wait out the cap
-                        raise RuntimeError(f"{errors[-1]}; worker log:\n{worker.output()[-3000:]}")
-                elif not sample.warmup:
-                    path = f"/resultater/{fixture.round_id}/skole/{school_id}"
-                    sample.page, sample.page_requests, sample.page_request = wait_page(
-                        admin, path, counts[code], answered, config.timeout)
-                    if sample.page is None:
-                        errors.append(f"response {number} ({code}, n={counts[code]}): dashboard did not show "
-                                      f"{counts[code]} within {config.timeout:.0f} s")
-                samples.append(sample)
+            progress = _respond_all(conn, admin, worker, web_port, fixture, config, order, warmup)
             outbox = conn.execute("SELECT count(*) FROM outbox_event").fetchone()[0]
         others = other_cores(before, cpu_snapshot(), {s.process.pid for s in (redis, worker, web)})
         admin.conn.close()
@@ -293,16 +328,16 @@ def run() -> Section:
         redis.stop()
         fixture.close()
         shutil.rmtree(redis.dir, ignore_errors=True)
+    samples, errors = progress.samples, progress.errors
     measured = [s for s in samples if not s.warmup]
     print(f"latency: {len(measured)} measured responses, live p95 "
           f"{_p(sorted(s.live for s in measured if s.live is not None), 95)}, {len(errors)} errors",
           flush=True)
     checks = {"outbox": outbox, "worker_tracebacks": worker_log.count("Traceback"),
               "web_tracebacks": web_log.count("Traceback"), "elapsed": time.monotonic() - began,
-              "background": background, "others": others, "cut": cut, "warmup": warmup,
-              "threshold": fixture.threshold, "redis_version": redis_version(), "pooled": pooled,
-              "group": fixture.group,
-              "partial": partial}
+              "background": background, "others": others, "cut": progress.cut, "warmup": warmup,
+              "threshold": fixture.threshold, "redis_version": redis_version(), "pooled": progress.pooled,
+              "group": fixture.group, "partial": progress.partial}
     return report(config, samples, errors, checks)
 
 
