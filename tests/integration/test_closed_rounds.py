@@ -2,28 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.cli import cli
 from webapp.extensions import db
 from webapp.models import Invitation, OutboxEvent, Response
 from webapp.services import rounds
 from webapp.services.response_import import import_responses
 
 ANSWERS = "school_code,b_samtykke,b_elevrettet,b_rolle,utnytte\nS1,ja,ja,bua,4\nS2,ja,ja,skoleassistent,3\n"
-
-
-@pytest.fixture()
-def laget(app, monkeypatch, settings):
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("SECRET_KEY", settings.secret_key)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-    return invoke
 
 
 def count(session, model) -> int:

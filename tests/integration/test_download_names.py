@@ -3,7 +3,6 @@ every client can read, with the round, unit and date; the Excel sheet says what 
 from __future__ import annotations
 
 import io
-import random
 import re
 from datetime import date
 from urllib.parse import unquote
@@ -13,39 +12,23 @@ from flask import Response
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
-from webapp.domain.simulate import simulate_answers
+from tests.conftest import ADMIN_PASSWORD as PASSWORD
+from tests.conftest import csrf_token, publish_closed_round
 from webapp.extensions import db
 from webapp.models import Kommune, School
-from webapp.services import aggregates, answering, org, rounds
-from webapp.services.users import create_user
 
 ORG = ("kommune,fylke,school_code,school_name,skoleslag\n"
        "Porsáŋgu,Finnmárku,N1,Nesset 1–10-skole,grunnskole\n"
        'Porsáŋgu,Finnmárku,C1,"Čáhcesullo ""nye"" skuvla",grunnskole\n')
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture()
 def published(app, settings):
     """«Høst 2026 – Sámi» closed with 12 answers at each school; an administrator logged in can read it."""
-    rng = random.Random(8)
     with app.app_context():
-        org.import_org(db.session, ORG)
-        found = rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse",
-                                    "Høst 2026")
-        rounds.set_status(db.session, "Høst 2026", "open")
-        for code in ("N1", "C1"):
-            for token in rounds.create_invitations(db.session, found, code, 12):
-                link = answering.open_link(db.session, token)
-                answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id,
-                                         simulate_answers(link.questionnaire, rng))
-        rounds.set_status(db.session, "Høst 2026", "closed")
-        aggregates.rebuild(db.session, found)
-        create_user(db.session, "admin@example.org", PASSWORD, "admin")
-        db.session.commit()
+        round_id = publish_closed_round(settings, ORG, "Høst 2026", {"N1": 12, "C1": 12}, seed=8)
         schools = {s.code: s.id for s in db.session.scalars(select(School))}
-        return found.id, schools, db.session.scalar(select(Kommune.id))
+        return round_id, schools, db.session.scalar(select(Kommune.id))
 
 
 def log_in(client) -> None:

@@ -6,27 +6,13 @@ import csv
 import random
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from webapp.cli import cli
 from webapp.domain.simulate import simulate_answers
 from webapp.models import Answer, OutboxEvent, Response, School
 
 HEADER = "kommune,fylke,school_code,school_name,skoleslag\n"
 LIMIT = csv.field_size_limit()
-
-
-@pytest.fixture()
-def laget(app, monkeypatch, settings):
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("SECRET_KEY", settings.secret_key)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-    return invoke
 
 
 def write(tmp_path: Path, content: str | bytes) -> str:

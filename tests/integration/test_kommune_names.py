@@ -4,11 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token
-from webapp.cli import cli
 from webapp.models import Kommune, Round, School, User
 
 HEADER = "kommune,fylke,school_code,school_name,skoleslag,kommunenummer\n"
@@ -17,18 +15,6 @@ ORG = HEADER + ("Herøy,Nordland,N1,Herøy skole,grunnskole,1818\n"
                 "Herøy,Møre og Romsdal,M2,Bergsøy skule,grunnskole,\n"
                 "Bodø,Nordland,B1,Bodø skole,grunnskole,1804\n")
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture()
-def laget(app, monkeypatch, settings, tmp_path):
-    """Run `laget …` in-process against the test database; returns the result."""
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("SECRET_KEY", settings.secret_key)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-    return invoke
 
 
 def org_file(tmp_path: Path, text: str) -> str:

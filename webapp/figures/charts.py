@@ -229,14 +229,15 @@ def heatmap(rows: list[str], columns: list[str], values: list[list[float | None]
     # Narrow: a label line above each row of cells, column headers on two levels.
     label_lines = max((_wrap(r, 38).count("<br>") + 1 for r in rows), default=1)
     cell, gap = 30, 15 * label_lines + 8
-    narrow_lines = max((_wrap(c, 14).count("<br>") + 1 for c in columns), default=1)
-    level = 13 * narrow_lines + 4  # px of one header level
-    top = 2 * level + gap + 4
+    # Each level is as tall as its own tallest header: one long name does not push the other level up.
+    lines = [_wrap(c, 14).count("<br>") + 1 for c in columns]
+    lower, upper = (13 * max(lines[parity::2], default=0) + 4 for parity in (0, 1))
+    top = lower + upper + gap + 4
     annotations = [{"x": 0, "xref": "paper", "y": k, "yref": "y", "text": _wrap(r, 38), "showarrow": False,
                     "xanchor": "left", "yanchor": "bottom", "yshift": cell / 2 + 2, "align": "left",
                     "font": {"size": 12}} for k, r in enumerate(rows)]
     annotations += [{"x": c, "xref": "x", "y": 1, "yref": "paper", "text": _wrap(c, 14), "showarrow": False,
-                     "yanchor": "bottom", "yshift": gap + (level if k % 2 else 0), "font": {"size": 10.5},
+                     "yanchor": "bottom", "yshift": gap + (lower if k % 2 else 0), "font": {"size": 10.5},
                      "align": "center"} for k, c in enumerate(columns)]
     bare = {"showticklabels": False, "showgrid": False, "zeroline": False, "ticks": "", "fixedrange": True}
     narrow_layout = {**base, "margin": {"l": 2, "r": 2, "t": top, "b": 6},
