@@ -105,13 +105,15 @@ def relay_batch(session: Session, send: Send, resend_after: float = 60.0, limit:
     for key, upto in due_keys(session, cutoff, limit):
         topic, payload = session.execute(select(OutboxEvent.topic, OutboxEvent.payload)
                                          .where(OutboxEvent.id == upto)).one()
+        # Marked before the send: a worker that gets the message at once then waits for this pass to
+        # commit (milliseconds), rather than this pass for the worker's recompute
         mark = update(OutboxEvent).where(OutboxEvent.key == key, OutboxEvent.id <= upto)
+        session.execute(mark.values(sent_at=at, attempts=OutboxEvent.attempts + 1))
         try:
             send(topic, payload, upto)
-        except Exception as exc:  # any broker failure: the key waits for the next pass
-            session.execute(mark.values(attempts=OutboxEvent.attempts + 1))
+        except Exception as exc:  # any broker failure: the key is due again at the next pass
+            session.execute(mark.values(sent_at=None))
             return sent, exc
-        session.execute(mark.values(sent_at=at, attempts=OutboxEvent.attempts + 1))
         sent += 1
     return sent, None
 
