@@ -1,12 +1,13 @@
 """Faults of the web process as production runs it: gunicorn with webapp/gunicorn_conf.py, on PostgreSQL.
 
-A database connection cut inside a request, and a database whose connections all went away. Each test
-looks at what the reader gets and at everything gunicorn wrote.
+A database connection cut inside a request, a database whose connections all went away, and a master
+killed with SIGKILL. Each test looks at what the reader or a new master gets, and at gunicorn's output.
 """
 from __future__ import annotations
 
 import os
 import signal
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,3 +112,64 @@ def test_after_every_database_connection_was_cut_the_next_request_works(app, dat
         wait_until(lambda: not web_backends(admin), what="the backends to end")
         # Then the next reader is not the one who finds out
         assert requests.get(page, timeout=10).status_code == 200
+
+
+def held_by_a_worker(master: Service, client: socket.socket) -> bool:
+    """Whether a worker of `master` has accepted `client`'s connection (Linux: /proc/net/tcp, fds)."""
+    server, peer = (f"0100007F:{port:04X}" for port in (client.getpeername()[1], client.getsockname()[1]))
+    rows = map(str.split, Path("/proc/net/tcp").read_text().splitlines())
+    inodes = {f"socket:[{fields[9]}]" for fields in rows if fields[1:3] == [server, peer]}
+    return any(inodes & open_files(pid) for pid in worker_pids(master))
+
+
+def open_files(pid: int) -> set[str]:
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            found.add(os.readlink(fd))
+        except FileNotFoundError:  # closed meanwhile
+            pass
+    return found
+
+
+def test_a_restart_right_after_the_master_is_killed_serves(database_url):
+    port = free_port()
+    first = gunicorn(database_url, port).start()
+    second = None
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", first)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as slow:
+            # Given a request in flight: a client that has sent half its headers, taken by a worker …
+            slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: laget.test\r\n")
+            wait_until(lambda: held_by_a_worker(first, slow), what="a worker to take the connection")
+            # … when the master is killed hard, and a new one is started on the same port as soon as
+            # the workers have noticed (gunicorn's own check looks once a second)
+            orphans = worker_pids(first)
+            os.kill(first.process.pid, signal.SIGKILL)
+            first.process.wait()
+            wait_until(lambda: all(noticed(first, pid) for pid in orphans), timeout=5, what="the workers")
+            second = gunicorn(database_url, port).start()
+            # Then the new one serves within seconds (it tries to bind 5 times, 1 s apart, then gives up) …
+            wait_for_http(f"http://127.0.0.1:{port}/healthz", second, timeout=10)
+        # … and the old workers are gone
+        wait_until(lambda: not any(map(running, orphans)), timeout=5, what="the orphaned workers to exit")
+    finally:
+        if second is not None:
+            second.stop()
+        try:  # the group has the first master's id and holds any worker left behind
+            os.killpg(first.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def noticed(master: Service, pid: int) -> bool:
+    """Whether worker `pid` has seen that its master is gone (by gunicorn's check, or has ended)."""
+    return not running(pid) or f"Parent changed, shutting down: <Worker {pid}>" in master.output()
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is a process that has not ended (a zombie waiting to be reaped has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
