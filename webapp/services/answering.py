@@ -247,7 +247,8 @@ def delete_stale_drafts(session: Session, retention_days: int, today: date | Non
 def store_response(session: Session, questionnaire: Questionnaire, round_id: int, school_id: int,
                    answers: dict[str, Any]) -> None:
     """Insert a validated response, its answers and its outbox event (caller commits); it is dated
-    the day it is stored."""
+    the day it is stored. Free text pooled before control characters were dropped is cleaned here."""
+    answers = domain.clean_answers(questionnaire, answers)
     derived = domain.derive(questionnaire, answers)
     response_id = uuid.uuid4().hex
     session.add(Response(
