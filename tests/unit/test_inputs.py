@@ -6,14 +6,16 @@ import pytest
 from webapp.domain.inputs import character_code, clean_text, control_character, whole_number
 
 
-@pytest.mark.parametrize("typed", ["²", "①", "⁵", "٣٠", "۶۰", "６０", "-3", "+5", "5_0", "6.0", "60%", "6 0 %", ""])
+@pytest.mark.parametrize("typed", ["²", "①", "⁵", "٣٠", "۶۰", "６０", "-3", "+5", "5_0", "6.0", "60%",
+                                   "6 0 %", ""])
 def test_only_ascii_digits_are_a_whole_number(typed):
     # str.isdigit() says yes to the first three, and int() reads the next three as numbers
     assert whole_number(typed) is None
 
 
-@pytest.mark.parametrize(("typed", "number"), [("60", 60), (" 60 ", 60), ("1 000", 1000), ("1\u00a0000", 1000),
-                                               ("007", 7), ("0", 0), ("0" * 40 + "5", 5)])
+@pytest.mark.parametrize(("typed", "number"), [("60", 60), (" 60 ", 60), ("1 000", 1000),
+                                               ("1\u00a0000", 1000), ("007", 7), ("0", 0),
+                                               ("0" * 40 + "5", 5)])
 def test_whole_numbers_as_people_write_them(typed, number):
     assert whole_number(typed) == number
 
