@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from webapp.domain import aggregation
 from webapp.domain.breakdowns import group_values
+from webapp.domain.inputs import control_character
 from webapp.domain.slots import decode_counts, row_ns, slot_layout
 from webapp.models import Aggregate, Fylke, Round, School
 from webapp.services.aggregates import codebook_of
@@ -75,7 +76,9 @@ def find_unit(session: Session, found: Round, level: str, key: str | None) -> tu
     """Resolve a school code, kommune (number or name) or fylke name to its id and display name."""
     if level == "round":
         return 0, found.name
-    if level == "kommune":  # a number or an unambiguous name; AmbiguousKommune lists the candidates
+    if control_character(key or "") is not None:  # no unit's name holds one; PostgreSQL refuses NUL
+        unit = None
+    elif level == "kommune":  # a number or an unambiguous name; AmbiguousKommune lists the candidates
         try:
             unit = resolve_kommune(session, key or "")
         except KommuneNotFound:
@@ -107,7 +110,8 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
         k = 0 if group == ALL else values.index(group)
         if row is None:
             respondents[group] = None
-            figures.update({(item.key, group): Figure(item.key, group, None, None) for item in codebook.items})
+            figures.update({(item.key, group): Figure(item.key, group, None, None)
+                            for item in codebook.items})
             continue
         counts = decode_counts(codebook, row)
         ns = row_ns(codebook, row)[k]
@@ -127,7 +131,8 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
                        figures, published_at, found.privacy_threshold, found.status == "closed")
 
 
-def published_respondents(session: Session, found: Round, level: str, unit_ids: list[int]) -> dict[int, int | None]:
+def published_respondents(session: Session, found: Round, level: str,
+                          unit_ids: list[int]) -> dict[int, int | None]:
     """The number of respondents in each unit's published figures (None: none published yet)."""
     rows = session.execute(select(Aggregate.unit_id, Aggregate.respondents).where(
         Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.level == level,
