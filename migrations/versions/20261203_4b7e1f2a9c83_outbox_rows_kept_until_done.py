@@ -8,7 +8,7 @@
   `ix_response_round_school` (which also serves every read by round, so `ix_response_round_id` goes).
 
 Revision ID: 4b7e1f2a9c83
-Revises: 7d2b9e4c1a60
+Revises: 4b8e1f6a2c93
 Create Date: 2026-12-03 10:40:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision = '4b7e1f2a9c83'
-down_revision = '7d2b9e4c1a60'
+down_revision = '4b8e1f6a2c93'
 branch_labels = None
 depends_on = None
 

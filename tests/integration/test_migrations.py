@@ -27,7 +27,7 @@ def test_the_outbox_migration_keys_waiting_events_and_goes_back_to_school_stats(
                                   testing=True))
     with scratch.app_context():
         # Given an event waiting in the outbox before the migration
-        upgrade(directory=MIGRATIONS, revision="7d2b9e4c1a60")
+        upgrade(directory=MIGRATIONS, revision="4b8e1f6a2c93")
         with db.engine.begin() as conn:
             conn.execute(text("INSERT INTO outbox_event (topic, payload, created_at, attempts) VALUES "
                               "('response.stored', :p, CURRENT_TIMESTAMP, 0)"),
@@ -37,7 +37,7 @@ def test_the_outbox_migration_keys_waiting_events_and_goes_back_to_school_stats(
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT key, sent_at FROM outbox_event")).all() == [("school:3:4", None)]
         # and back down, the event is there for the old relay, and school_stats is back
-        downgrade(directory=MIGRATIONS, revision="7d2b9e4c1a60")
+        downgrade(directory=MIGRATIONS, revision="4b8e1f6a2c93")
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT topic FROM outbox_event")).scalars().all() == ["response.stored"]
             assert conn.execute(text("SELECT count(*) FROM school_stats")).scalar() == 0
