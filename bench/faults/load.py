@@ -156,6 +156,10 @@ class Crowd:
                 self.outcomes.append(outcome)
             self._no_more.wait(self.pause)
 
+    def stop_new(self) -> None:
+        """Start no new respondents; those under way go on."""
+        self._no_more.set()
+
     def finish(self, grace: float) -> list[Outcome]:
         """Take no new respondents; let those under way try for up to `grace` more seconds."""
         self.deadline = time.monotonic() + grace

@@ -53,6 +53,7 @@ class Run:
         self.ledger = Ledger(fixture)
         self.secrets = Secrets()
         self._free_text_page = self._page_of(FREE_TEXT_ITEM)
+        self.last_traffic = lambda: None  # a scenario's way to start no new respondents from the strike on
 
     def _page_of(self, item_key: str) -> str | None:
         for section in self.fixture.questionnaire().sections:

@@ -15,14 +15,19 @@ from bench.faults.stack import children, kill_group
 Fault = Callable[[Run, Result], None]
 
 
-def under_load(run: Run, name: str, fault: Fault, prepare: Callable[[Run], None] | None = None) -> Result:
-    """Start respondents, strike with `fault` (which returns when the fault is over), then settle."""
+def under_load(run: Run, name: str, fault: Fault, prepare: Callable[[Run], None] | None = None,
+               last_traffic: bool = False) -> Result:
+    """Start respondents, strike with `fault` (which returns when the fault is over), then settle.
+
+    With `last_traffic`, no new respondent starts once the fault is about to strike: messages lost
+    then must be made good by the system, not hidden by the next school batch's message."""
     if prepare is not None:
         prepare(run)
     result = Result(name.format(outage=f"{run.knobs.outage:.0f} s"))
     since = (run.ledger.stored(), run.log_marks())
     crowd = run.crowd()
     time.sleep(run.knobs.lead)
+    run.last_traffic = crowd.stop_new if last_traffic else (lambda: None)
     fault(run, result)
     fault_end = time.monotonic()
     time.sleep(2)  # answers keep coming in after the recovery too
@@ -30,11 +35,26 @@ def under_load(run: Run, name: str, fault: Fault, prepare: Callable[[Run], None]
     return run.settle(result, outcomes, since, fault_end)
 
 
+def when_busy(run: Run, result: Result, waiting: bool, window: float = 20.0) -> None:
+    """Wait (up to `window` s) until Redis holds messages no worker has fetched (`waiting`) or
+    acknowledged, so that the fault meets work in flight; a light load mostly leaves the queue idle."""
+    what = "waiting in Redis" if waiting else "unacknowledged in Redis"
+    until = time.monotonic() + window
+    while time.monotonic() < until:
+        if run.stack.redis.messages(waiting):
+            result.errors[f"struck with messages {what}"] += 1
+            return
+        time.sleep(0.005)
+    result.errors[f"struck with no message {what} ({window:.0f} s without one)"] += 1
+
+
 # --- a. the Dramatiq worker ---------------------------------------------------------------------
 
 def kill_worker(run: Run, result: Result) -> None:
     """kill -9 the worker process group (its consumer, relay and pool mover), then start it again."""
     process = run.stack.worker.process
+    when_busy(run, result, waiting=False)
+    run.last_traffic()
     kill_group(process.pid)
     process.wait()
     run.stack.start_worker()
@@ -78,6 +98,8 @@ def redis_mode(appendonly: bool) -> Callable[[Run], None]:
 def redis_outage(run: Run, result: Result) -> None:
     """kill -9 Redis, keep it away for the outage, then start it again (empty when it had no AOF)."""
     redis = run.stack.redis
+    when_busy(run, result, waiting=True)
+    run.last_traffic()
     redis.kill()
     time.sleep(run.knobs.outage)
     run.stack.start_redis(redis.appendonly, wipe=not redis.appendonly)
@@ -145,12 +167,13 @@ def malformed_posts(run: Run) -> Result:
 
 
 SCENARIOS: list[tuple[str, Callable[[Run], Result]]] = [
-    ("a", lambda run: under_load(run, "a. Dramatiq worker killed (-9) and restarted", kill_worker)),
+    ("a", lambda run: under_load(run, "a. Dramatiq worker killed (-9) and restarted", kill_worker,
+                                 last_traffic=True)),
     ("b", lambda run: under_load(run, "b. gunicorn worker killed; master killed (-9), restarted", kill_web)),
     ("c", lambda run: under_load(run, "c. Redis without persistence killed, away {outage}",
-                                 redis_outage, redis_mode(False))),
+                                 redis_outage, redis_mode(False), last_traffic=True)),
     ("d", lambda run: under_load(run, "d. Redis with appendonly killed, away {outage}",
-                                 redis_outage, redis_mode(True))),
+                                 redis_outage, redis_mode(True), last_traffic=True)),
     ("e", lambda run: under_load(run, "e. PostgreSQL connections terminated under load",
                                  terminate_connections)),
     ("f", replay_send),

@@ -55,6 +55,20 @@ class ChaosRedis(RedisServer):
         wait_until(self._answers, what=f"redis on port {self.port}")
         return self
 
+    def messages(self, waiting: bool) -> int:
+        """Messages of the aggregation queues in Redis: waiting for a worker to fetch them, or else all
+        that no worker has acknowledged yet (fetched ones included). Key names are Dramatiq's."""
+        import redis
+
+        try:
+            client = redis.Redis(host=HOST, port=self.port, socket_timeout=0.5)
+            queues = ("dramatiq:aggregation", "dramatiq:aggregation.DQ")
+            if waiting:
+                return sum(client.llen(queue) for queue in queues)
+            return sum(client.hlen(f"{queue}.msgs") for queue in queues)
+        except redis.RedisError:
+            return 0
+
     def kill(self) -> None:
         """SIGKILL: no shutdown save, no goodbye to the clients."""
         if self.service is not None and self.service.alive():
