@@ -10,7 +10,8 @@ PORT   ?= 5000
 demo: install ## install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:$(PORT)
 	@$(BIN)/laget demo --port $(PORT)
 
-test: install ## type-check the domain, then the whole suite on SQLite, then on PostgreSQL (needs local PostgreSQL, Redis, Chromium)
+test: install ## lint, type-check the domain, run the suite on SQLite and PostgreSQL (needs PostgreSQL, Redis, Chromium)
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 	LAGET_TEST_DB=postgresql $(BIN)/pytest

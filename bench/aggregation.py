@@ -56,7 +56,8 @@ LOADERS = 2                   # parallel loading connections (one per core)
 ADMIN_EMAIL, ADMIN_PASSWORD = "bench-admin@example.org", "bench-admin-password"
 TARGET_REBUILD = {10_000: 2.0, 100_000: 10.0}  # from the issue, seconds
 TARGET_SCHOOL, TARGET_DASHBOARD = 0.050, 0.300
-KPI_RE = re.compile(r'<span class="kpi-value">([^<]*)</span>\s*<span class="kpi-label">responses in the figures')
+KPI_RE = re.compile(r'<span class="kpi-value">([^<]*)</span>\s*'
+                    r'<span class="kpi-label">responses in the figures')
 BASELINE_SQL = ("SELECT a.item_key, a.value, count(*) FROM answer a JOIN response r ON r.id = a.response_id "
                 "WHERE r.round_id = :round_id GROUP BY a.item_key, a.value")
 
@@ -144,7 +145,8 @@ class Fixture:
             self.questionnaire = surveys.questionnaire_of(db.session, found.survey_version_id)
             self.schools = list(db.session.scalars(db.select(School.id).order_by(School.id)))
         codebook = Codebook.of(self.questionnaire)
-        self.answer_sets = [simulate_answers(self.questionnaire, self.rng) for _n in range(DISTINCT_ANSWER_SETS)]
+        self.answer_sets = [simulate_answers(self.questionnaire, self.rng)
+                            for _n in range(DISTINCT_ANSWER_SETS)]
         # What store_response stores for each answer set, computed once per set.
         self.response_columns = []
         for answers in self.answer_sets:
@@ -166,8 +168,8 @@ class Fixture:
         with psycopg.connect(BENCH_DSN, autocommit=True) as conn:
             conn.execute("CREATE TABLE bench_answer_set (set_no integer NOT NULL, item_key text NOT NULL, "
                          "position integer NOT NULL, value text NOT NULL)")
-            conn.execute("CREATE TABLE bench_response_set (response_id text NOT NULL, set_no integer NOT NULL, "
-                         "chunk integer NOT NULL)")
+            conn.execute("CREATE TABLE bench_response_set (response_id text NOT NULL, "
+                         "set_no integer NOT NULL, chunk integer NOT NULL)")
             with conn.cursor() as cur, cur.copy("COPY bench_answer_set FROM STDIN") as copy:
                 for number, answers in enumerate(self.answer_sets):
                     for row in answer_rows("", answers):
@@ -276,7 +278,7 @@ def _timed(function) -> tuple[float, Any]:
 
 
 def bincount_baseline(matrix: np.ndarray) -> np.ndarray:
-    """Count every (item, encoded value) pair of a responses × items matrix: one bin per value an item takes."""
+    """Count every (item, encoded value) pair of a responses × items matrix, one bin per value of an item."""
     cells = matrix.astype(np.int64)
     top = cells.max(axis=0, initial=0) + 1
     offsets = np.concatenate(([0], np.cumsum(top)[:-1]))
@@ -314,7 +316,8 @@ def measure_size(fixture: Fixture, config: Config, load_seconds: float) -> SizeR
             Aggregate.grouping == "all"))
         session.rollback()
         for _rep in range(config.reps):
-            elapsed, groups = _timed(lambda: session.execute(text(BASELINE_SQL), {"round_id": round_id}).all())
+            elapsed, groups = _timed(
+                lambda: session.execute(text(BASELINE_SQL), {"round_id": round_id}).all())
             sql.append(elapsed)
             session.rollback()
         for _rep in range(config.reps):
@@ -478,7 +481,8 @@ def measure_page(browser, label: str, path: str, requests: int, warmup: int = 3)
     return PageResult(label, path, Stats.of(latencies, time.perf_counter() - began), size, shown, errors)
 
 
-def measure_dashboards(fixture: Fixture, config: Config, school_id: int) -> tuple[list[PageResult], str, float]:
+def measure_dashboards(fixture: Fixture, config: Config,
+                       school_id: int) -> tuple[list[PageResult], str, float]:
     from bench.loadgen import Browser
     from bench.submission import gunicorn
 
@@ -493,7 +497,8 @@ def measure_dashboards(fixture: Fixture, config: Config, school_id: int) -> tupl
             login(browser, ADMIN_EMAIL, ADMIN_PASSWORD)
             school_path = f"/resultater/{fixture.round_id}/skole/{school_id}"
             pages = [measure_page(browser, "School dashboard", school_path, config.requests),
-                     measure_page(browser, "Round dashboard", f"/resultater/{fixture.round_id}/", config.requests)]
+                     measure_page(browser, "Round dashboard", f"/resultater/{fixture.round_id}/",
+                                  config.requests)]
         finally:
             browser.conn.close()
         others = other_cores(before, cpu_snapshot(), {web.process.pid})
@@ -522,14 +527,16 @@ def run() -> Section:
             result = measure_size(fixture, config, load)
             others.append(other_cores(before, cpu_snapshot(), set()))
             sizes.append(result)
-            print(f"aggregation: {size} responses: rebuild {median(result.rebuild):.2f} s (nothing to publish "
-                  f"{median(result.rebuild_steady):.2f} s), SQL {median(result.sql):.2f} s, "
+            print(f"aggregation: {size} responses: rebuild {median(result.rebuild):.2f} s "
+                  f"(nothing to publish {median(result.rebuild_steady):.2f} s), "
+                  f"SQL {median(result.sql):.2f} s, "
                   f"bincount {median(result.bincount):.3f} s", flush=True)
         before = cpu_snapshot()
         schools = measure_schools(fixture, config)
         closes = measure_close(fixture, config)
         others.append(other_cores(before, cpu_snapshot(), set()))
-        print("aggregation: close " + ", ".join(f"{c.label}: {median(c.times):.2f} s" for c in closes), flush=True)
+        print("aggregation: close " + ", ".join(f"{c.label}: {median(c.times):.2f} s" for c in closes),
+              flush=True)
         print("aggregation: refresh_school " + ", ".join(
             f"after {r.new_responses} new: {ms(median(r.times))} ms" for r in schools)
             + "".join(f", publication {ms(median(r.publish_times))} ms" for r in schools if r.publish_times),
@@ -587,23 +594,27 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
         ["Answer rows (`answer`)"] + [f"{r.answers:,}" for r in sizes],
         ["Data setup, not measured (COPY, INSERT … SELECT, VACUUM ANALYZE), s"]
         + [f"{r.load_seconds:.0f}" for r in sizes],
-        ["**`aggregates.rebuild`**, every unit published anew, s"] + [f"**{_spread(r.rebuild)}**" for r in sizes],
+        ["**`aggregates.rebuild`**, every unit published anew, s"]
+        + [f"**{_spread(r.rebuild)}**" for r in sizes],
         ["`aggregates.rebuild`, nothing new to publish, s"] + [_spread(r.rebuild_steady) for r in sizes],
         ["Aggregate rows written (live) / released and published rows written"]
         + [f"{r.aggregate_rows} / {r.published_rows}" for r in sizes],
-        ["Baseline 1: SQL `GROUP BY item_key, value` over the answer rows, s"] + [_spread(r.sql) for r in sizes],
+        ["Baseline 1: SQL `GROUP BY item_key, value` over the answer rows, s"]
+        + [_spread(r.sql) for r in sizes],
         ["… groups returned"] + [str(r.sql_groups) for r in sizes],
         ["Baseline 2: NumPy `bincount` over the loaded matrix, s"] + [_spread(r.bincount) for r in sizes],
         ["(Loading that matrix: `SELECT vector` and stacking, s)"] + [_spread(r.load_matrix) for r in sizes],
-        ["**Ratio** rebuild ÷ SQL baseline"] + [f"**{_ratio(median(r.rebuild), median(r.sql))}**" for r in sizes],
+        ["**Ratio** rebuild ÷ SQL baseline"]
+        + [f"**{_ratio(median(r.rebuild), median(r.sql))}**" for r in sizes],
         ["**Ratio** rebuild ÷ bincount baseline"] + [f"**{_ratio(median(r.rebuild), median(r.bincount))}**"
                                                     for r in sizes],
-        ["Ratio rebuild (nothing to publish) ÷ SQL baseline"] + [_ratio(median(r.rebuild_steady), median(r.sql))
-                                                                for r in sizes],
-        ["Target (issue)"] + [f"≤ {TARGET_REBUILD[r.responses]:.0f} s" if r.responses in TARGET_REBUILD else "–"
-                              for r in sizes],
-        ["Target met"] + [_yes(median(r.rebuild) <= TARGET_REBUILD[r.responses]) if r.responses in TARGET_REBUILD
-                          else "–" for r in sizes],
+        ["Ratio rebuild (nothing to publish) ÷ SQL baseline"]
+        + [_ratio(median(r.rebuild_steady), median(r.sql)) for r in sizes],
+        ["Target (issue)"]
+        + [f"≤ {TARGET_REBUILD[r.responses]:.0f} s" if r.responses in TARGET_REBUILD else "–" for r in sizes],
+        ["Target met"]
+        + [_yes(median(r.rebuild) <= TARGET_REBUILD[r.responses]) if r.responses in TARGET_REBUILD else "–"
+           for r in sizes],
     ]
     school_rows = []
     for r in schools:
@@ -616,8 +627,8 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
             values = sorted(r.publish_times)
             school_rows.append([f"… then the release it made due (`publication.publish`, the `publish_round` "
                                 f"message; the school's figure moved {r.published}/{len(values)} times)",
-                                str(len(values)), ms(median(values)), ms(percentile(values, 95)), ms(values[-1]),
-                                "–", "none in the issue", "–"])
+                                str(len(values)), ms(median(values)), ms(percentile(values, 95)),
+                                ms(values[-1]), "–", "none in the issue", "–"])
     close_rows = [[f"Close, {c.label}", str(len(c.times)), _spread(c.times), str(c.rows),
                    f"{c.shown:,} / {c.shown + c.left:,}"] for c in closes]
     page_rows = [[p.label, f"`{p.path}`", str(p.stats.operations), ms(p.stats.p50), ms(p.stats.p95),
@@ -635,20 +646,21 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
          f"{facts['server_version']}, shared_buffers={facts['shared_buffers']}."),
         (f"- {FYLKER} fylker, {FYLKER * KOMMUNER_PER_FYLKE} kommuner, "
          f"{FYLKER * KOMMUNER_PER_FYLKE * SCHOOLS_PER_KOMMUNE} schools (`org.import_org`), one open round of "
-         f"{SURVEY} for all of them (`rounds.create_round`); {checks['items']} items, {checks['width']} of them "
-         "aggregated; privacy threshold 5."),
+         f"{SURVEY} for all of them (`rounds.create_round`); {checks['items']} items, "
+         f"{checks['width']} of them aggregated; privacy threshold 5."),
         (f"- {DISTINCT_ANSWER_SETS:,} distinct answer sets from `simulate_answers` (seeded), reused in turn; "
          "responses spread over the schools with uneven weights (from "
          f"{checks['sizes_of_schools'][0]} to {checks['sizes_of_schools'][1]} responses per school at "
-         f"{largest:,}). Each response row holds what `store_response` stores (derived breakdowns, `b_trinn`, "
-         "`Codebook.encode` vector), its answer rows are `answering.answer_rows`. They are written with COPY "
-         "and a server-side `INSERT … SELECT` (foreign-key triggers off while loading) — batched SQLAlchemy "
-         "Core `insert()`s took 38 s per 10,000 responses on this machine — then `VACUUM (ANALYZE)`. The "
-         "smaller size is measured first, then responses are added up to the larger one."),
-        (f"- Every measurement is repeated {config.reps} times, each in its own transaction (rolled back; the "
-         "last full rebuild is committed as the state for the next steps); the median is reported with the "
-         "range in brackets. Times are wall-clock in this process, database round trips included, commit "
-         "excluded."),
+         f"{largest:,}). Each response row holds what `store_response` stores (derived breakdowns, "
+         "`b_trinn`, `Codebook.encode` vector), its answer rows are `answering.answer_rows`. They are "
+         "written with COPY and a server-side `INSERT … SELECT` (foreign-key triggers off while loading) — "
+         "batched SQLAlchemy Core `insert()`s took 38 s per 10,000 responses on this machine — then "
+         "`VACUUM (ANALYZE)`. The smaller size is measured first, then responses are added up to the larger "
+         "one."),
+        (f"- Every measurement is repeated {config.reps} times, each in its own transaction (rolled back; "
+         "the last full rebuild is committed as the state for the next steps); the median is reported with "
+         "the range in brackets. Times are wall-clock in this process, database round trips included, "
+         "commit excluded."),
         "- The benchmark, PostgreSQL and gunicorn share the machine.",
         "",
         "**What is measured.**",
@@ -666,19 +678,21 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
          "import). Rolled back each time."),
         ("- *Baseline 1*: `SELECT item_key, value, count(*) FROM answer JOIN response … WHERE round_id = … "
          "GROUP BY item_key, value` — one level, no breakdowns, the database alone."),
-        ("- *Baseline 2*: `numpy.bincount` of (item, encoded value) over the responses × items matrix already "
-         "in memory — one level, no breakdowns, the arithmetic alone."),
+        ("- *Baseline 2*: `numpy.bincount` of (item, encoded value) over the responses × items matrix "
+         "already in memory — one level, no breakdowns, the arithmetic alone."),
         (f"- *One school*: in the round of {largest:,}, `store_response` stores new responses at a school "
          f"(not timed; the {checks['threshold']} at a time are all of one occupational group, "
-         f"{checks['group']}, so that they make a block to release), then `aggregates.refresh_school(session, round, school)` is timed — recompute the "
-         "school from its responses, move its kommune, fylke and the round by the difference, and tell whether "
+         f"{checks['group']}, so that they make a block to release), then "
+         "`aggregates.refresh_school(session, round, school)` is timed — recompute the school from its "
+         "responses, move its kommune, fylke and the round by the difference, and tell whether "
          "a block is due. When it is, `publication.publish(session, round)` is timed apart: release the due "
          "blocks of every school and write every level's published figures anew from them (the worker runs "
          "it as a message of its own, so a burst of answers costs one such run). Schools drawn at "
          f"random (seeded), up to {config.school_sample} per row, each row capped at "
          f"{config.school_seconds:.0f} s (at least 3 schools)."),
-        (f"- *Dashboards*: gunicorn {package_version('gunicorn')} (`--workers {WORKERS} --worker-class gthread "
-         f"--threads {THREADS}`, no REDIS_URL) on 127.0.0.1; an administrator made with `users.create_user` "
+        (f"- *Dashboards*: gunicorn {package_version('gunicorn')} "
+         f"(`--workers {WORKERS} --worker-class gthread --threads {THREADS}`, no REDIS_URL) on 127.0.0.1; "
+         "an administrator made with `users.create_user` "
          "logs in through the form, then GETs the school dashboard (a school of median size, "
          f"{checks['school'][1]} responses) and the round dashboard {config.requests} times each over one "
          "keep-alive connection, after 3 warm-up requests each; time is measured by the client around each "
@@ -709,8 +723,8 @@ def report(config: Config, facts: dict[str, str], sizes: list[SizeResult], schoo
          f"{_yes(checks['figures'])}."),
         f"- Tracebacks in the gunicorn log: {checks['tracebacks']}.",
         (f"- Other processes on the machine (not this benchmark, gunicorn or `laget_bench`) used "
-         f"{checks['background']:.2f} cores just before the start and up to {checks['others']:.2f} on average "
-         "during a measured step."),
+         f"{checks['background']:.2f} cores just before the start and up to {checks['others']:.2f} "
+         "on average during a measured step."),
         f"- Time taken by this benchmark: {checks['elapsed']:.0f} s.",
     ]
     busy = max(checks["background"], checks["others"])

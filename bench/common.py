@@ -108,7 +108,8 @@ class Stats:
     def of(cls, latencies: list[float], wall: float) -> Stats:
         values = sorted(latencies)
         return cls(len(values), wall, percentile(values, 50), percentile(values, 95), percentile(values, 99),
-                   sum(values) / len(values) if values else float("nan"), values[-1] if values else float("nan"))
+                   sum(values) / len(values) if values else float("nan"),
+                   values[-1] if values else float("nan"))
 
     @property
     def rate(self) -> float:
@@ -154,7 +155,8 @@ def cpu_snapshot() -> CpuSnapshot:
     """System-wide busy time and the CPU time of every process, from /proc (Linux)."""
     fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-    busy = (sum(fields[:8]) - idle) / CLOCK_TICKS               # user … steal, without guest (already in user)
+    # user … steal, without guest (already counted in user)
+    busy = (sum(fields[:8]) - idle) / CLOCK_TICKS
     processes = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -166,7 +168,8 @@ def cpu_snapshot() -> CpuSnapshot:
             continue
         comm = stat[stat.index("(") + 1:stat.rindex(")")]
         rest = stat[stat.rindex(")") + 2:].split()
-        processes[int(entry.name)] = (int(rest[1]), comm, cmdline, (int(rest[11]) + int(rest[12])) / CLOCK_TICKS)
+        cpu_seconds = (int(rest[11]) + int(rest[12])) / CLOCK_TICKS
+        processes[int(entry.name)] = (int(rest[1]), comm, cmdline, cpu_seconds)
     return CpuSnapshot(time.monotonic(), busy, processes)
 
 

@@ -55,7 +55,8 @@ def measure() -> list[tuple[str, str, dict[str, int]]]:
     from webapp.services.demo import DEMO_ROUND, load_demo
 
     folder = Path(tempfile.mkdtemp(prefix="laget-hidden-"))
-    settings = Settings(secret_key="hidden-cells-0123456789abcdef", database_url=f"sqlite:///{folder / 'db.sqlite'}")
+    settings = Settings(secret_key="hidden-cells-0123456789abcdef",
+                        database_url=f"sqlite:///{folder / 'db.sqlite'}")
     app = create_app(settings)
     out = []
     with app.app_context():

@@ -73,7 +73,8 @@ class Sample:
     school: str
     count: int                # the school's responses after this one (a multiple of k: it completed a block)
     warmup: bool
-    live: float | None        # seconds from the summary POST's answer to the live aggregate counting the block
+    live: float | None        # seconds from the summary POST's answer to the live aggregate counting
+                              # the block
     page: float | None = None  # … to the dashboard showing it
     page_requests: int = 0
     page_request: float | None = None  # seconds the dashboard request that showed it took
@@ -110,8 +111,9 @@ class Fixture:
         from webapp.domain.simulate import simulate_answers
 
         rng = random.Random(1)
-        seen = Counter(domain.derive(self.questionnaire, simulate_answers(self.questionnaire, rng)).get("yrkesgruppe")
-                       for _n in range(300))
+        seen = Counter(
+            domain.derive(self.questionnaire, simulate_answers(self.questionnaire, rng)).get("yrkesgruppe")
+            for _n in range(300))
         return next(group for group, _count in seen.most_common() if group)
 
     def job(self, code: str) -> dict[str, Any]:
@@ -145,8 +147,8 @@ class Fixture:
 
 def redis_version() -> str:
     try:
-        done = subprocess.run([shutil.which("redis-server") or "redis-server", "--version"], capture_output=True,
-                              text=True, timeout=10, check=False)
+        done = subprocess.run([shutil.which("redis-server") or "redis-server", "--version"],
+                              capture_output=True, text=True, timeout=10, check=False)
     except OSError:
         return "version unknown"
     words = done.stdout.split()
@@ -183,7 +185,8 @@ def wait_live(conn, round_id: int, school_id: int, count: int, since: float, tim
         time.sleep(POLL)
 
 
-def wait_page(browser, path: str, count: int, since: float, timeout: float) -> tuple[float | None, int, float]:
+def wait_page(browser, path: str, count: int, since: float,
+              timeout: float) -> tuple[float | None, int, float]:
     """Seconds from `since` until the page's KPI shows `count` (answer received), requests made, and the
     seconds the last request took."""
     requests = 0
@@ -206,8 +209,89 @@ def wait_page(browser, path: str, count: int, since: float, timeout: float) -> t
         time.sleep(POLL)
 
 
-def run() -> Section:
+@dataclass
+class Progress:
+    """What the respondents have done so far, and what was seen after each of them."""
+    counts: dict[str, int]    # responses submitted per school
+    samples: list[Sample] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    pooled: int = 0           # responses that did not complete a block
+    partial: list[str] = field(default_factory=list)  # live figures that moved before a block was complete
+    cut: bool = False         # the measured phase reached its cap
+
+
+def _respond(web_port: int, fixture: Fixture, code: str, number: int, progress: Progress) -> float | None:
+    """One new person answers at a school; when their summary POST was answered, or None (an error)."""
     from bench.loadgen import Browser, WorkerResult, run_respondent
+
+    job, result = fixture.job(code), WorkerResult()
+    respondent = Browser(web_port)  # a new person: a new connection
+    try:
+        run_respondent(respondent, job, result)
+        answered = time.perf_counter()  # the summary POST was the last request
+    finally:
+        respondent.conn.close()
+    if result.submitted != 1:
+        progress.errors.extend(result.errors or [f"response {number}: not submitted"])
+        return None
+    progress.counts[code] += 1
+    return answered
+
+
+def _check_pooled(conn, fixture: Fixture, code: str, number: int, progress: Progress) -> None:
+    """After a response that did not complete a block: the live figures must not have moved."""
+    progress.pooled += 1
+    count = progress.counts[code]
+    row = conn.execute(LIVE_SQL, (fixture.round_id, fixture.school_ids[code])).fetchone()
+    shown = row[0] if row else 0
+    if shown != count - count % fixture.threshold:
+        progress.partial.append(f"response {number} ({code}): live figure {shown} with {count} submitted")
+
+
+def _measure_block(conn, admin, worker: Service, fixture: Fixture, config: Config, code: str, number: int,
+                   answered: float, warmup: int, progress: Progress) -> None:
+    """After a response that completed a block: time the live figures, then the dashboard, showing it."""
+    count, school_id = progress.counts[code], fixture.school_ids[code]
+    live = wait_live(conn, fixture.round_id, school_id, count, answered, config.timeout)
+    sample = Sample(number, code, count, number <= warmup, live)
+    if live is None:
+        progress.errors.append(f"response {number} ({code}, n={count}): live figure not seen "
+                               f"within {config.timeout:.0f} s")
+        if sample.warmup:  # the pipeline does not work: say why rather than wait out the cap
+            raise RuntimeError(f"{progress.errors[-1]}; worker log:\n{worker.output()[-3000:]}")
+    elif not sample.warmup:
+        path = f"/resultater/{fixture.round_id}/skole/{school_id}"
+        sample.page, sample.page_requests, sample.page_request = wait_page(
+            admin, path, count, answered, config.timeout)
+        if sample.page is None:
+            progress.errors.append(f"response {number} ({code}, n={count}): dashboard did not show "
+                                   f"{count} within {config.timeout:.0f} s")
+    progress.samples.append(sample)
+
+
+def _respond_all(conn, admin, worker: Service, web_port: int, fixture: Fixture, config: Config,
+                 order: list[str], warmup: int) -> Progress:
+    """Respondents one at a time in `order`, each followed by its check; stops at the first failure."""
+    progress = Progress(dict.fromkeys(SCHOOLS, 0))
+    measured_from = None
+    for number, code in enumerate(order, start=1):
+        if number == warmup + 1:
+            measured_from = time.monotonic()
+        if measured_from is not None and time.monotonic() - measured_from > config.cap:
+            progress.cut = True
+            break
+        answered = _respond(web_port, fixture, code, number, progress)
+        if answered is None:
+            break
+        if progress.counts[code] % fixture.threshold:  # pooled: the figures must not move
+            _check_pooled(conn, fixture, code, number, progress)
+        else:
+            _measure_block(conn, admin, worker, fixture, config, code, number, answered, warmup, progress)
+    return progress
+
+
+def run() -> Section:
+    from bench.loadgen import Browser
 
     config = Config()
     began = time.monotonic()
@@ -221,9 +305,6 @@ def run() -> Section:
     worker = Service("worker", [str(BIN / "dramatiq"), "workers.main", "--processes", "1", "--threads", "2"],
                      app_env(REDIS_URL=redis.url, dramatiq_worker_timeout=str(IDLE_POLL_MS)))
     web = gunicorn(web_port)
-    samples: list[Sample] = []
-    errors: list[str] = []
-    cut = False
     try:
         redis.start()
         worker.start()
@@ -234,52 +315,9 @@ def run() -> Section:
               f"{warmup} warm-up and {config.responses} measured responses", flush=True)
         admin = Browser(web_port)
         login(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
-        counts = dict.fromkeys(SCHOOLS, 0)
-        pooled, partial = 0, []  # responses that did not complete a block; live figures seen moving early
-        measured_from = None
         before = cpu_snapshot()
         with psycopg.connect(BENCH_DSN, autocommit=True) as conn:
-            for number, code in enumerate(order, start=1):
-                if number == warmup + 1:
-                    measured_from = time.monotonic()
-                if measured_from is not None and time.monotonic() - measured_from > config.cap:
-                    cut = True
-                    break
-                job, result = fixture.job(code), WorkerResult()
-                respondent = Browser(web_port)  # a new person: a new connection
-                try:
-                    run_respondent(respondent, job, result)
-                    answered = time.perf_counter()  # the summary POST was the last request
-                finally:
-                    respondent.conn.close()
-                if result.submitted != 1:
-                    errors.extend(result.errors or [f"response {number}: not submitted"])
-                    break
-                counts[code] += 1
-                school_id = fixture.school_ids[code]
-                if counts[code] % fixture.threshold:  # pooled: the figures must not move
-                    pooled += 1
-                    row = conn.execute(LIVE_SQL, (fixture.round_id, school_id)).fetchone()
-                    shown = row[0] if row else 0
-                    if shown != counts[code] - counts[code] % fixture.threshold:
-                        partial.append(f"response {number} ({code}): live figure {shown} with "
-                                       f"{counts[code]} submitted")
-                    continue
-                live = wait_live(conn, fixture.round_id, school_id, counts[code], answered, config.timeout)
-                sample = Sample(number, code, counts[code], number <= warmup, live)
-                if live is None:
-                    errors.append(f"response {number} ({code}, n={counts[code]}): live figure not seen "
-                                  f"within {config.timeout:.0f} s")
-                    if sample.warmup:  # the pipeline does not work: say why rather than wait out the cap
-                        raise RuntimeError(f"{errors[-1]}; worker log:\n{worker.output()[-3000:]}")
-                elif not sample.warmup:
-                    path = f"/resultater/{fixture.round_id}/skole/{school_id}"
-                    sample.page, sample.page_requests, sample.page_request = wait_page(
-                        admin, path, counts[code], answered, config.timeout)
-                    if sample.page is None:
-                        errors.append(f"response {number} ({code}, n={counts[code]}): dashboard did not show "
-                                      f"{counts[code]} within {config.timeout:.0f} s")
-                samples.append(sample)
+            progress = _respond_all(conn, admin, worker, web_port, fixture, config, order, warmup)
             outbox = conn.execute("SELECT count(*) FROM outbox_event").fetchone()[0]
         others = other_cores(before, cpu_snapshot(), {s.process.pid for s in (redis, worker, web)})
         admin.conn.close()
@@ -290,14 +328,16 @@ def run() -> Section:
         redis.stop()
         fixture.close()
         shutil.rmtree(redis.dir, ignore_errors=True)
+    samples, errors = progress.samples, progress.errors
     measured = [s for s in samples if not s.warmup]
     print(f"latency: {len(measured)} measured responses, live p95 "
-          f"{_p(sorted(s.live for s in measured if s.live is not None), 95)}, {len(errors)} errors", flush=True)
+          f"{_p(sorted(s.live for s in measured if s.live is not None), 95)}, {len(errors)} errors",
+          flush=True)
     checks = {"outbox": outbox, "worker_tracebacks": worker_log.count("Traceback"),
               "web_tracebacks": web_log.count("Traceback"), "elapsed": time.monotonic() - began,
-              "background": background, "others": others, "cut": cut, "warmup": warmup,
-              "threshold": fixture.threshold, "redis_version": redis_version(), "pooled": pooled, "group": fixture.group,
-              "partial": partial}
+              "background": background, "others": others, "cut": progress.cut, "warmup": warmup,
+              "threshold": fixture.threshold, "redis_version": redis_version(), "pooled": progress.pooled,
+              "group": fixture.group, "partial": progress.partial}
     return report(config, samples, errors, checks)
 
 
@@ -334,19 +374,19 @@ def report(config: Config, samples: list[Sample], errors: list[str], checks: dic
         ("How soon submitted responses reach the figures: respondents answer one at a time through "
          "gunicorn; the summary POST claims the invitation and seals the response into the pool in one "
          "transaction. The pool mover in the worker process stores a school's pooled responses once there "
-         f"are {checks['threshold']} (k) of them, in random order with one outbox event each; the outbox relay "
-         "sends them through Redis to the `aggregate_school` actor, which recomputes the school's live "
+         f"are {checks['threshold']} (k) of them, in random order with one outbox event each; the outbox "
+         "relay sends them through Redis to the `aggregate_school` actor, which recomputes the school's live "
          "figures and commits; when the school has a block of k new answers it sends `publish_round`, "
          "which releases the block and commits. A response alone never reaches the figures (privacy: "
          "docs/privacy.md), so what is timed is the response that completes a block of k."),
         "",
         "**Setup.**",
         "",
-        (f"- Database `laget_bench`, dropped, recreated and migrated; three schools (two kommuner, one fylke), "
-         f"one open round of {SURVEY}, privacy threshold {checks['threshold']}. Every respondent is of one "
-         f"occupational group ({checks['group']}; simulated answers are drawn until they are), so each "
-         "block of k at a school is a block of its group, which the release takes at once; with mixed "
-         "groups a group's block fills more slowly, but its way through the pipeline is the same."),
+        (f"- Database `laget_bench`, dropped, recreated and migrated; three schools (two kommuner, one "
+         f"fylke), one open round of {SURVEY}, privacy threshold {checks['threshold']}. Every respondent "
+         f"is of one occupational group ({checks['group']}; simulated answers are drawn until they are), "
+         "so each block of k at a school is a block of its group, which the release takes at once; with "
+         "mixed groups a group's block fills more slowly, but its way through the pipeline is the same."),
         (f"- Our own `redis-server` ({checks['redis_version']}) on a free port of 127.0.0.1, no persistence; "
          "`dramatiq workers.main --processes 1 --threads 2` (dramatiq "
          f"{package_version('dramatiq')}, REDIS_URL set, dramatiq_worker_timeout={IDLE_POLL_MS} ms as in "
@@ -358,7 +398,8 @@ def report(config: Config, samples: list[Sample], errors: list[str], checks: dic
          "dashboard)."),
         (f"- *Live*: from the answer to the summary POST that completes a school's block (client side) until "
          "`aggregate` has the school's live `all` row counting it, polled every "
-         f"{POLL * 1000:.0f} ms over one psycopg connection. Includes the mover's wait (it looks every second)."),
+         f"{POLL * 1000:.0f} ms over one psycopg connection. Includes the mover's wait (it looks every "
+         "second)."),
         ("- *Dashboard*: from the same instant until `/resultater/<round>/skole/<school>` (as an "
          "administrator, logged in through the form) shows the new count in «responses in the figures»; "
          f"polled every {POLL * 1000:.0f} ms after the live figure was seen; the time includes the page "
@@ -379,11 +420,12 @@ def report(config: Config, samples: list[Sample], errors: list[str], checks: dic
         (f"- Responses that did not complete a block: {checks['pooled']}; the live figures moved before "
          f"their block was complete: {len(checks['partial'])} times"
          + (f" ({'; '.join(checks['partial'][:3])})" if checks['partial'] else "") + "."),
-        (f"- Tracebacks in the logs: worker {checks['worker_tracebacks']}, gunicorn {checks['web_tracebacks']}."),
+        (f"- Tracebacks in the logs: worker {checks['worker_tracebacks']}, "
+         f"gunicorn {checks['web_tracebacks']}."),
         f"- Errors: {len(errors)}" + (f" ({'; '.join(errors[:3])})" if errors else "") + ".",
         (f"- Other processes on the machine (not this benchmark, its services or `laget_bench`) used "
-         f"{checks['background']:.2f} cores just before the start and {checks['others']:.2f} on average while "
-         "responses were submitted."),
+         f"{checks['background']:.2f} cores just before the start and {checks['others']:.2f} on average "
+         "while responses were submitted."),
         f"- Time taken by this benchmark: {checks['elapsed']:.0f} s.",
     ]
     if checks["cut"]:

@@ -93,7 +93,7 @@ def _stop(processes, grace: float) -> None:
 
 
 class _Stopping:
-    """`with _Stopping(processes):` waits briefly for a normal end, or stops everything at once on an error."""
+    """`with _Stopping(processes):` waits briefly for a normal end, or stops everything at once on error."""
 
     def __init__(self, processes):
         self.processes = processes
@@ -115,7 +115,8 @@ def respondents(ctx, port: int, jobs: list[dict[str, Any]], concurrency: int, ca
         jobs_queue.put(None)
     jobs_queue.cancel_join_thread()  # on an early stop, do not wait to hand over the jobs nobody will take
     processes = [ctx.Process(target=loadgen.respondent_worker, daemon=True,
-                             args=(port, jobs_queue, results, ready, start, cap)) for _n in range(concurrency)]
+                             args=(port, jobs_queue, results, ready, start, cap))
+                 for _n in range(concurrency)]
     with _Stopping(processes):
         _start(processes, ready)
         started = time.perf_counter()

@@ -162,7 +162,8 @@ def gunicorn(port: int) -> Service:
     return Service("gunicorn", argv, app_env())
 
 
-def measured_run(number: int, ctx, port: int, fixture: Fixture, config: Config, gunicorn_pid: int) -> RunResult:
+def measured_run(number: int, ctx, port: int, fixture: Fixture, config: Config,
+                 gunicorn_pid: int) -> RunResult:
     jobs = fixture.jobs(config.respondents)
     stored_before, outbox_before = fixture.counts()
     phase = phases.respondents(ctx, port, jobs, config.concurrency, config.run_seconds, gunicorn_pid)
@@ -200,7 +201,8 @@ def run() -> Section:
         for number in range(1, config.runs + 1):
             result = measured_run(number, ctx, port, fixture, config, web.process.pid)
             runs.append(result)
-            print(f"submission: run {number}: {result.posts.rate:.1f} POSTs/s, p95 {ms(result.posts.p95)} ms, "
+            print(f"submission: run {number}: {result.posts.rate:.1f} POSTs/s, "
+                  f"p95 {ms(result.posts.p95)} ms, "
                   f"{len(result.errors)} errors, {result.stored}/{result.respondents} stored, "
                   f"other processes {result.cpu['other']:.2f} cores", flush=True)
         web_log = web.output()
@@ -208,7 +210,8 @@ def run() -> Section:
         web.stop()
         fixture.close()
     median = sorted(runs, key=lambda r: r.posts.rate)[len(runs) // 2]
-    baselines = [phases.inserts(ctx, median.posts.operations, config.concurrency) for _n in range(config.runs)]
+    baselines = [phases.inserts(ctx, median.posts.operations, config.concurrency)
+                 for _n in range(config.runs)]
     baseline = sorted(baselines, key=lambda b: b.inserts.rate)[len(baselines) // 2]
     print(f"submission: baseline {baseline.inserts.rate:.0f} inserts/s, p95 {ms(baseline.inserts.p95)} ms",
           flush=True)
@@ -294,7 +297,8 @@ def report(config: Config, facts: dict[str, str], runs: list[RunResult], median:
         (f"- {config.concurrency} concurrent virtual respondents: one process each, one keep-alive HTTP/1.1 "
          "connection each, no think time."),
         (f"- {config.respondents} fresh invitations per run (three schools), {config.runs} runs; the median "
-         f"run by throughput is reported. {config.warmup} warm-up respondents before the runs are not counted."),
+         f"run by throughput is reported. {config.warmup} warm-up respondents before the runs are not "
+         "counted."),
         "- Load generator, gunicorn and PostgreSQL share the machine.",
         "",
         ("**What a respondent does.** GET the first page once (session cookie and CSRF token), then POST "
@@ -307,7 +311,8 @@ def report(config: Config, facts: dict[str, str], runs: list[RunResult], median:
         "",
         "### Result (median run)",
         "",
-        table(["Measurement", "Operations", "Per second", "p50 ms", "p95 ms", "p99 ms", "Errors"], result_rows),
+        table(["Measurement", "Operations", "Per second", "p50 ms", "p95 ms", "p99 ms", "Errors"],
+              result_rows),
         "",
         "### Targets",
         "",
@@ -338,7 +343,8 @@ def report(config: Config, facts: dict[str, str], runs: list[RunResult], median:
         (f"- Responses kept (sealed in `response_pool`) equal the respondents of each run, and the submit "
          f"wrote no outbox event (the pool mover does, when it stores a block): "
          f"{_yes(checks['stored'])}."),
-        f"- Errors over all runs: {len(all_errors)}" + (f" (kinds: {error_kinds})" if all_errors else "") + ".",
+        f"- Errors over all runs: {len(all_errors)}"
+        + (f" (kinds: {error_kinds})" if all_errors else "") + ".",
         f"- Tracebacks in the gunicorn log: {checks['tracebacks']}.",
         f"- Rows in `bench_baseline` match the inserts made: {_yes(checks['baseline_rows'])}.",
         f"- Other processes on the machine used {checks['background']:.2f} cores just before the start.",

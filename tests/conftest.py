@@ -1,4 +1,5 @@
-"""Shared fixtures: one app per test session on SQLite or PostgreSQL (LAGET_TEST_DB), tables emptied per test."""
+"""Shared fixtures: one app per test session on SQLite or PostgreSQL (LAGET_TEST_DB), tables emptied per
+test."""
 from __future__ import annotations
 
 import os
@@ -15,6 +16,7 @@ from webapp.config import PROJECT_ROOT, Settings
 TEST_DB = os.environ.get("LAGET_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_TEST_NAME = os.environ.get("TEST_POSTGRES_DB", "laget_test")
+ADMIN_PASSWORD = "correct horse battery"
 SECRET = "test-secret-key-0123456789abcdef"
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 
@@ -154,10 +156,54 @@ def invite(app, open_round):
 
     def make(school: str = "S1", count: int = 1) -> list[str]:
         with app.app_context():
-            tokens = rounds.create_invitations(db.session, rounds.get_round(db.session, open_round), school, count)
+            found = rounds.get_round(db.session, open_round)
+            tokens = rounds.create_invitations(db.session, found, school, count)
             db.session.commit()
             return tokens
     return make
+
+
+@pytest.fixture()
+def laget(app, monkeypatch, settings):
+    """Invoke `laget …` in-process against the test database: laget(*args, input=None) -> click's result."""
+    from click.testing import CliRunner
+
+    from webapp.cli import cli
+
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("SECRET_KEY", settings.secret_key)
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):  # noqa: A002  (click's name)
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+    return invoke
+
+
+def publish_closed_round(settings, org_csv: str, name: str, answers: dict[str, int], seed: int) -> int:
+    """Import `org_csv`, answer `answers[code]` times at each school, close and publish the round and add
+    the administrator admin@example.org (password ADMIN_PASSWORD); inside an app context. Returns the
+    round's id."""
+    import random
+
+    from webapp.domain.simulate import simulate_answers
+    from webapp.extensions import db
+    from webapp.services import aggregates, answering, org, rounds
+    from webapp.services.users import create_user
+
+    rng = random.Random(seed)
+    org.import_org(db.session, org_csv)
+    found = rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", name)
+    rounds.set_status(db.session, name, "open")
+    for code, count in answers.items():
+        for token in rounds.create_invitations(db.session, found, code, count):
+            link = answering.open_link(db.session, token)
+            answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id,
+                                     simulate_answers(link.questionnaire, rng))
+    rounds.set_status(db.session, name, "closed")
+    aggregates.rebuild(db.session, found)
+    create_user(db.session, "admin@example.org", ADMIN_PASSWORD, "admin")
+    db.session.commit()
+    return found.id
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,8 @@ def apportion(total: int, percents: dict[str, float]) -> dict[str, int]:
     scale = sum(percents.values())
     exact = {code: total * p / scale for code, p in percents.items()}
     counts = {code: int(x) for code, x in exact.items()}
-    for code in sorted(exact, key=lambda c: exact[c] - counts[c], reverse=True)[: total - sum(counts.values())]:
+    largest_remainders = sorted(exact, key=lambda c: exact[c] - counts[c], reverse=True)
+    for code in largest_remainders[: total - sum(counts.values())]:
         counts[code] += 1
     return counts
 

@@ -417,7 +417,8 @@ def _demo_base_url(port: int) -> str:
 def _demo_password_file() -> Path:
     """Where the demo keeps its administrator password: next to the SQLite database, else in instance/."""
     url = settings().database_url
-    folder = Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite:///") else default_instance_path()
+    folder = (Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite:///")
+              else default_instance_path())
     return folder / "demo_admin_password"
 
 

@@ -26,7 +26,8 @@ def enqueue_reconciliations(app: Flask) -> int:
     with app.app_context():
         try:
             ids = list(db.session.scalars(select(Round.id).where(
-                (Round.status == "open") | ((Round.status == "closed") & Round.final_published_at.is_(None)))))
+                (Round.status == "open")
+                | ((Round.status == "closed") & Round.final_published_at.is_(None)))))
         finally:
             db.session.remove()
     for round_id in ids:
@@ -52,7 +53,9 @@ class SchedulerMiddleware(dramatiq.Middleware):
 
     def __init__(self, app: Flask, minutes: float | None = None):
         self.app = app
-        self.interval = 60 * (minutes if minutes is not None else float(os.environ.get("RECONCILE_MINUTES", "30")))
+        if minutes is None:
+            minutes = float(os.environ.get("RECONCILE_MINUTES", "30"))
+        self.interval = 60 * minutes
         self._stop = threading.Event()
 
     def _run(self) -> None:

@@ -31,7 +31,8 @@ def upgrade():
     sa.Column('computed_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("kind IN ('live', 'published')", name=op.f('ck_aggregate_kind')),
     sa.CheckConstraint("level IN ('school', 'kommune', 'fylke', 'round')", name=op.f('ck_aggregate_level')),
-    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_aggregate_round_id_round'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_aggregate_round_id_round'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('round_id', 'kind', 'level', 'unit_id', 'grouping', name=op.f('pk_aggregate'))
     )
     with op.batch_alter_table('response', schema=None) as batch_op:

@@ -21,8 +21,10 @@ def upgrade():
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kommune_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('school_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_app_user_school_id_school'), 'school', ['school_id'], ['id'])
-        batch_op.create_foreign_key(batch_op.f('fk_app_user_kommune_id_kommune'), 'kommune', ['kommune_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_app_user_school_id_school'), 'school',
+                                    ['school_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_app_user_kommune_id_kommune'), 'kommune',
+                                    ['kommune_id'], ['id'])
 
     # ### end Alembic commands ###
 

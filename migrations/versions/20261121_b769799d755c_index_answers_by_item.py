@@ -6,7 +6,6 @@ Create Date: 2026-11-21 22:00:58.215134
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

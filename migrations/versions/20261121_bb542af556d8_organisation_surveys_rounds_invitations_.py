@@ -1,7 +1,7 @@
 """organisation, surveys, rounds, invitations, responses, outbox
 
 Revision ID: bb542af556d8
-Revises: 
+Revises:
 Create Date: 2026-11-21 20:13:44.403076
 
 """
@@ -71,7 +71,8 @@ def upgrade():
     sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint("status IN ('draft', 'open', 'closed')", name=op.f('ck_round_status')),
     sa.CheckConstraint('privacy_threshold >= 1', name=op.f('ck_round_privacy_threshold')),
-    sa.ForeignKeyConstraint(['survey_version_id'], ['survey_version.id'], name=op.f('fk_round_survey_version_id_survey_version')),
+    sa.ForeignKeyConstraint(['survey_version_id'], ['survey_version.id'],
+                            name=op.f('fk_round_survey_version_id_survey_version')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_round')),
     sa.UniqueConstraint('name', name=op.f('uq_round_name'))
     )
@@ -98,8 +99,10 @@ def upgrade():
     sa.Column('created_on', sa.Date(), nullable=False),
     sa.Column('draft', sa.JSON(), nullable=True),
     sa.Column('draft_page', sa.Integer(), nullable=False),
-    sa.CheckConstraint("state IN ('open', 'responded', 'refused', 'out_of_scope')", name=op.f('ck_invitation_state')),
-    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_invitation_round_id_round'), ondelete='CASCADE'),
+    sa.CheckConstraint("state IN ('open', 'responded', 'refused', 'out_of_scope')",
+                       name=op.f('ck_invitation_state')),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_invitation_round_id_round'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_invitation_school_id_school')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_invitation_token_hash'))
@@ -117,7 +120,8 @@ def upgrade():
     sa.Column('skoleslag', sa.String(length=20), nullable=True),
     sa.Column('ufaglaert', sa.String(length=10), nullable=True),
     sa.Column('b_trinn', sa.String(length=20), nullable=True),
-    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_response_round_id_round'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_response_round_id_round'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_response_school_id_school')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_response'))
     )
@@ -128,7 +132,8 @@ def upgrade():
     op.create_table('round_school',
     sa.Column('round_id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_round_school_round_id_round'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_round_school_round_id_round'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_round_school_school_id_school')),
     sa.PrimaryKeyConstraint('round_id', 'school_id', name=op.f('pk_round_school'))
     )
@@ -137,7 +142,8 @@ def upgrade():
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('responses', sa.Integer(), nullable=False),
     sa.Column('refreshed_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_school_stats_round_id_round'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_school_stats_round_id_round'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_school_stats_school_id_school')),
     sa.PrimaryKeyConstraint('round_id', 'school_id', name=op.f('pk_school_stats'))
     )
@@ -147,7 +153,8 @@ def upgrade():
     sa.Column('reason', sa.String(length=20), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.CheckConstraint("reason IN ('refused', 'out_of_scope')", name=op.f('ck_screen_out_count_reason')),
-    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_screen_out_count_round_id_round'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_screen_out_count_round_id_round'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_screen_out_count_school_id_school')),
     sa.PrimaryKeyConstraint('round_id', 'school_id', 'reason', name=op.f('pk_screen_out_count'))
     )
@@ -156,7 +163,8 @@ def upgrade():
     sa.Column('item_key', sa.String(length=60), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['response_id'], ['response.id'], name=op.f('fk_answer_response_id_response'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['response_id'], ['response.id'], name=op.f('fk_answer_response_id_response'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('response_id', 'item_key', 'position', name=op.f('pk_answer'))
     )
     # ### end Alembic commands ###

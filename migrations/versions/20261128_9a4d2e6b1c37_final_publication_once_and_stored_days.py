@@ -42,7 +42,8 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('response_pool', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('submitted_on', sa.Date(), nullable=False, server_default=sa.func.current_date()))
+        batch_op.add_column(sa.Column('submitted_on', sa.Date(), nullable=False,
+                                      server_default=sa.func.current_date()))
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.alter_column('stored_on', new_column_name='submitted_on')
     with op.batch_alter_table('aggregate', schema=None) as batch_op:

@@ -48,6 +48,8 @@ def downgrade():
     op.drop_table('user_school')
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('school_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_app_user_school_id_school'), 'school', ['school_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_app_user_school_id_school'), 'school',
+                                    ['school_id'], ['id'])
     for user_id, school_id in first:
-        conn.execute(sa.text("UPDATE app_user SET school_id = :s WHERE id = :u"), {"s": school_id, "u": user_id})
+        conn.execute(sa.text("UPDATE app_user SET school_id = :s WHERE id = :u"),
+                     {"s": school_id, "u": user_id})

@@ -24,7 +24,8 @@ def violations(page) -> list[str]:
     """axe-core's violations on the page as it is now, one line each: rule, impact, where."""
     page.evaluate(open(AXE, encoding="utf-8").read())
     found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in found]
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in found]
 
 
 @pytest.fixture()
@@ -32,7 +33,8 @@ def phone(browser):
     contexts = []
 
     def make(width: int = 360):
-        context = browser.new_context(**{**PHONE, "viewport": {"width": width, "height": 900}}, bypass_csp=True)
+        context = browser.new_context(**{**PHONE, "viewport": {"width": width, "height": 900}},
+                                      bypass_csp=True)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -65,7 +67,8 @@ def test_the_log_in_and_a_dashboard_have_no_accessibility_violations(live_server
     assert violations(page) == []
 
 
-def test_the_page_that_asks_before_ending_the_survey_has_no_accessibility_violations(live_server, invite, phone):
+def test_the_page_that_asks_before_ending_the_survey_has_no_accessibility_violations(
+        live_server, invite, phone):
     page = phone(360)
     page.goto(f"{live_server}/s/{invite('S1')[0]}")
     choose(page, "Jeg har lest informasjonen om undersøkelsen og samtykker til å delta.", "Nei")

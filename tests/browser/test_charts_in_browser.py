@@ -19,7 +19,8 @@ GEOMETRY = """el => {
           labels: all('.annotation'),
           zero: all('.zerolinelayer path, .layer-above .shapelayer path, .layer-below .shapelayer path'),
           bartext: [...el.querySelectorAll('.bartext')].map(n => n.textContent),
-          ticks: [...el.querySelectorAll('.xtick text, .ytick text')].map(n => n.getAttribute('transform') || '')};
+          ticks: [...el.querySelectorAll('.xtick text, .ytick text')]
+                   .map(n => n.getAttribute('transform') || '')};
 }"""
 
 
@@ -38,8 +39,10 @@ def look_at_every_chart(page, name: str) -> dict[str, dict]:
         key = figure.evaluate("el => el.closest('section').id")
         path = str(ARTIFACTS / f"chart-{name}-{key}.png")
         box = figure.evaluate("el => { const r = el.getBoundingClientRect();"
-                              " return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; }")
-        if box["height"] > page.viewport_size["height"]:  # Chromium offsets an element shot taller than the window
+                              " return {x: r.left + scrollX, y: r.top + scrollY,"
+                              " width: r.width, height: r.height}; }")
+        # Chromium offsets an element shot taller than the window
+        if box["height"] > page.viewport_size["height"]:
             page.screenshot(path=path, full_page=True, clip=box)
         else:
             figure.screenshot(path=path)

@@ -1,4 +1,5 @@
-"""The Content-Security-Policy in headless Chromium: nothing on the answering pages or dashboards is blocked."""
+"""The Content-Security-Policy in headless Chromium: nothing on the answering pages or dashboards is
+blocked."""
 from __future__ import annotations
 
 import re
@@ -10,8 +11,8 @@ from tests.browser.test_dashboards_in_browser import log_in, results  # noqa: F4
 
 # Chromium fires `securitypolicyviolation` for everything the policy blocks; report each to the test.
 REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", function (e) {
-  window.reportViolation(e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile
-                         + ":" + e.lineNumber);
+  window.reportViolation(e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+                         + " at " + e.sourceFile + ":" + e.lineNumber);
 });"""
 
 PLOTLY_LAYERS = """() => [...new Set([...document.querySelectorAll('.js-plotly-plot .main-svg')]
@@ -56,7 +57,8 @@ def test_answering_pages_run_their_script_under_the_policy(live_server, invite, 
     # Then survey.js runs: the position size is asked only once they choose part-time
     percent = page.get_by_label("Hvor stor er stillingen din (prosent)?")
     expect(percent).to_be_hidden()
-    page.get_by_role("group", name="Arbeider du heltid eller deltid?").get_by_text("Deltid", exact=True).click()
+    heltid = page.get_by_role("group", name="Arbeider du heltid eller deltid?")
+    heltid.get_by_text("Deltid", exact=True).click()
     expect(percent).to_be_visible()
 
     # … and the end pages and the page for an unknown link load under the policy too
@@ -78,7 +80,8 @@ def test_dashboards_draw_every_chart_under_the_policy(live_server, results, watc
     log_in(page, live_server, "admin@example.org")
 
     # When they open the round and a school, Then every chart is drawn by plotly.js
-    for path in (f"/resultater/{results['round']}/", f"/resultater/{results['round']}/skole/{results['schools']['S1']}"):
+    for path in (f"/resultater/{results['round']}/",
+                 f"/resultater/{results['round']}/skole/{results['schools']['S1']}"):
         visit(page, live_server + path)
         count = page.locator("[data-figure]").count()
         assert count >= 12

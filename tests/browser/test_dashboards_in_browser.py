@@ -27,8 +27,8 @@ def results(app, open_round, invite):
         for token in invite(code, count):
             with app.app_context():
                 link = answering.open_link(db.session, token)
-                answering.store_response(db.session, link.questionnaire, link.round.id, link.invitation.school_id,
-                                         simulate_answers(link.questionnaire, rng))
+                answering.store_response(db.session, link.questionnaire, link.round.id,
+                                         link.invitation.school_id, simulate_answers(link.questionnaire, rng))
                 db.session.commit()
     with app.app_context():
         found = get_round(db.session, open_round)
@@ -124,10 +124,12 @@ def test_dashboards_draw_on_a_phone_and_respect_scopes(live_server, new_phone, r
     assert leader.goto(f"{live_server}/resultater/{rid}/skole/{ids['S1']}").status == 200
     api = leader.request.get(f"{live_server}/api/v1/rounds/{rid}/aggregates?level=school&unit=S2")
     assert api.status == 404
-    own = leader.request.get(f"{live_server}/api/v1/rounds/{rid}/aggregates?level=school&unit=S1&by=yrkesgruppe")
+    own = leader.request.get(
+        f"{live_server}/api/v1/rounds/{rid}/aggregates?level=school&unit=S1&by=yrkesgruppe")
     body = own.json()
     assert own.status == 200 and body["by"] == "yrkesgruppe"
-    assert all(e.get("suppressed") or e["n"] == 0 or e["n"] >= 5 for e in body["items"])  # empty groups are not small groups
+    # empty groups are not small groups
+    assert all(e.get("suppressed") or e["n"] == 0 or e["n"] >= 5 for e in body["items"])
 
 
 WORDS_SPLIT = """() => {
@@ -150,7 +152,8 @@ WORDS_SPLIT = """() => {
 }"""
 
 
-def test_the_administrators_round_table_keeps_words_whole_on_a_phone_and_a_desktop(live_server, new_phone, results):
+def test_the_administrators_round_table_keeps_words_whole_on_a_phone_and_a_desktop(
+        live_server, new_phone, results):
     context = new_phone()
     page = context.new_page()
     log_in(page, live_server, "admin@example.org")

@@ -23,15 +23,18 @@ def test_chromium_saves_a_download_under_the_schools_own_name(live_server, new_p
         panel.get_by_role("link", name="Last ned Excel").click()
 
     today = date.today().isoformat()
-    assert csv_download.value.suggested_filename == f"laget-Høst_2026-Nesset_1–10-skole-sammenligning-{today}.csv"
-    assert xlsx_download.value.suggested_filename.endswith("Nesset_1–10-skole-sammenligning-" + today + ".xlsx")
+    assert (csv_download.value.suggested_filename
+            == f"laget-Høst_2026-Nesset_1–10-skole-sammenligning-{today}.csv")
+    assert xlsx_download.value.suggested_filename.endswith(
+        "Nesset_1–10-skole-sammenligning-" + today + ".xlsx")
     assert csv_download.value.failure() is None
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     panel.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "download-nesset-360.png"))
 
 
-def test_a_panel_with_too_few_answers_offers_nothing_to_open_or_download(live_server, browser, app, open_round):
+def test_a_panel_with_too_few_answers_offers_nothing_to_open_or_download(
+        live_server, browser, app, open_round):
     from sqlalchemy import select
 
     from tests.integration.test_dashboards import fill

@@ -37,7 +37,8 @@ def shot(page, name: str) -> None:
 @pytest.mark.parametrize("width", [360, 1280])
 def test_each_role_lands_on_its_own_unit_and_sees_the_front_page_when_logged_out(
         live_server, browser, accounts, width):
-    context = browser.new_context(**{**PHONE, "viewport": {"width": width, "height": 740 if width < 400 else 900}})
+    context = browser.new_context(
+        **{**PHONE, "viewport": {"width": width, "height": 740 if width < 400 else 900}})
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:

@@ -89,28 +89,44 @@ class Attacker:
         return out
 
     def _pinned_item(self, item: str, by_item: list[dict]) -> list[str]:
-        system = _System(self.ceiling)
         labels = [label for label, _s in self.snapshots]
+        system = self._system(item, by_item, labels)
+        if system.inconsistent:
+            return [f"{item}: published numbers break an identity the reader knows: {system.inconsistent[0]}"]
+        unknown = [v for v in system.variables if v[0] != "outside" and _target(v[1])]
+        out = self._pinned_cells(system, item, labels, unknown)
+        if out and self.fail_fast:
+            return out
+        return out + self._pinned_growth(system, item, labels, unknown)
+
+    def _system(self, item: str, by_item: list[dict], labels: list[str]) -> "_System":
+        """Every equation the reader knows for one item, over all snapshots."""
+        system = _System(self.ceiling)
         cells = [self._cells(index, item) for index in by_item]
         for t, snapshot_cells in enumerate(cells):
             self._equations(system, t, snapshot_cells, item, labels[t] in self.final_labels)
         for t in range(1, len(cells)):  # counts never shrink
             for key in cells[t].keys() & cells[t - 1].keys():
                 system.at_least(_term(cells[t], t, key), _term(cells[t - 1], t - 1, key))
-        if system.inconsistent:
-            return [f"{item}: published numbers break an identity the reader knows: {system.inconsistent[0]}"]
+        return system
+
+    def _pinned_cells(self, system: "_System", item: str, labels: list[str], unknown: list) -> list[str]:
+        """Unknown cells that can take only one value, and that value covers 1 … k−1 people."""
         out = []
-        unknown = [v for v in system.variables if v[0] != "outside" and _target(v[1])]
-        for var in unknown:
-            low, high = system.range({var: 1})
+        for t, key in unknown:
+            low, high = system.range({(t, key): 1})
             if high - low < 0.5 and 1 <= round(low) < self.threshold:
-                t, key = var
                 out.append(f"{item}: {key} in «{labels[t]}» pinned at {round(low)}")
                 if self.fail_fast:
-                    return out
+                    break
+        return out
+
+    def _pinned_growth(self, system: "_System", item: str, labels: list[str], unknown: list) -> list[str]:
+        """Unknown cells whose growth between two snapshots is pinned at 1 … k−1 people."""
         by_key: dict[Key, list[int]] = defaultdict(list)
         for t, key in unknown:
             by_key[key].append(t)
+        out = []
         for key, times in by_key.items():
             for a, b in zip(times, times[1:]):
                 low, high = system.range({(b, key): 1, (a, key): -1})
@@ -139,25 +155,35 @@ class Attacker:
             if total is None:
                 continue
             for grouping in groupings:
-                parts = [term(k) for k in cells if k[:3] == (level, unit, grouping) and k[4] == item]
-                outside = ("var", ("outside", t, level, unit, grouping))
-                system.equal(parts + [outside], [total], f"{level} {unit} {grouping} rows in snapshot {t}")
-                source = next((d.source for d in self.derived if d.name == grouping), None)
-                if item == RESPONDENTS and source and term((level, unit, "all", "all", source)) and not final:
-                    # people without a group are the respondents who did not answer the grouping item
-                    system.equal([outside, term((level, unit, "all", "all", source))], [total],
-                                 f"{level} {unit} {grouping} outside in snapshot {t}")
-            below = self.units.children(level, unit) if level != "school" else None
-            if below is not None:
-                child_level, children = below
-                for key in [k for k in cells if k[:2] == (level, unit)]:
-                    kids = [term((child_level, c, *key[2:])) for c in children]
-                    if all(k is not None for k in kids):
-                        system.equal(kids, [term(key)], f"{key} = its children in snapshot {t}", slack=final,
-                                     threshold=self.threshold if "=" not in key[4] else 1)
-            for derived in self.derived:
-                if not final:
+                self._grouping(system, cells, term, level, unit, grouping, item, total, t, final)
+            self._children(system, cells, term, level, unit, t, final)
+            if not final:
+                for derived in self.derived:
                     self._derived(system, cells, term, level, unit, item, derived, t)
+
+    def _grouping(self, system, cells, term, level, unit, grouping: str, item: str, total, t: int,
+                  final: bool) -> None:
+        """A unit's groups plus its people without a group make its total."""
+        parts = [term(k) for k in cells if k[:3] == (level, unit, grouping) and k[4] == item]
+        outside = ("var", ("outside", t, level, unit, grouping))
+        system.equal(parts + [outside], [total], f"{level} {unit} {grouping} rows in snapshot {t}")
+        source = next((d.source for d in self.derived if d.name == grouping), None)
+        if item == RESPONDENTS and source and term((level, unit, "all", "all", source)) and not final:
+            # people without a group are the respondents who did not answer the grouping item
+            system.equal([outside, term((level, unit, "all", "all", source))], [total],
+                         f"{level} {unit} {grouping} outside in snapshot {t}")
+
+    def _children(self, system, cells, term, level, unit, t: int, final: bool) -> None:
+        """The children of a unit make the unit (in final figures, up to whole blocks more)."""
+        below = self.units.children(level, unit) if level != "school" else None
+        if below is None:
+            return
+        child_level, children = below
+        for key in [k for k in cells if k[:2] == (level, unit)]:
+            kids = [term((child_level, c, *key[2:])) for c in children]
+            if all(k is not None for k in kids):
+                system.equal(kids, [term(key)], f"{key} = its children in snapshot {t}", slack=final,
+                             threshold=self.threshold if "=" not in key[4] else 1)
 
     def _derived(self, system, cells, term, level, unit, item, derived: Derived, t: int) -> None:
         groups = set(derived.groups_of.values())

@@ -94,7 +94,8 @@ class Reference:
                 for rid, (school, group, _a) in enumerate(self.responses):
                     for column in self.columns:
                         if (rid, column) not in self.released and self.shows(rid, column):
-                            key = (self._unit(level, school), group if target == "group" else "across", column)
+                            key = (self._unit(level, school), group if target == "group" else "across",
+                                   column)
                             pending[key].append(rid)
                 for (unit, target_group, column), rids in pending.items():
                     if len(rids) >= self.threshold:
@@ -111,7 +112,8 @@ class Reference:
             here = self.units.parent(*here)
         return here == (level, unit)
 
-    def members(self, released: dict, level: str, unit: int, grouping: str, group: str, column: str) -> list[int]:
+    def members(self, released: dict, level: str, unit: int, grouping: str, group: str,
+                column: str) -> list[int]:
         out = []
         for (rid, col), (_step, block_level, block_unit, block_group) in released.items():
             if col != column or not self.inside(block_level, block_unit, level, unit):

@@ -169,7 +169,8 @@ def derived_breakdowns(questionnaire) -> list:
 def small_differences(before: Snapshot, after: Snapshot, threshold: int) -> list[tuple[tuple, int]]:
     """Cells shown in both snapshots whose n moved by 1 … threshold − 1 (those people can be read off)."""
     return [(key, after[key] - before[key]) for key in before
-            if before[key] is not None and after.get(key) is not None and 0 < abs(after[key] - before[key]) < threshold]
+            if before[key] is not None and after.get(key) is not None
+            and 0 < abs(after[key] - before[key]) < threshold]
 
 
 def small_parent_remainders(snapshot: Snapshot, units, threshold: int) -> list[tuple[tuple, int]]:

@@ -37,8 +37,10 @@ def store(app, token: str, seed: int) -> None:
 def test_admin_pages_need_an_admin_login(client):
     assert client.get("/admin/").status_code == 302
     page = client.get("/login").get_data(as_text=True)
-    wrong = client.post("/login", data={"csrf_token": csrf_token(page), "email": "x@example.org", "password": "nope"})
-    assert wrong.status_code == 422 and "E-postadressen eller passordet er feil" in wrong.get_data(as_text=True)
+    wrong = client.post("/login", data={"csrf_token": csrf_token(page), "email": "x@example.org",
+                                        "password": "nope"})
+    assert wrong.status_code == 422
+    assert "E-postadressen eller passordet er feil" in wrong.get_data(as_text=True)
 
 
 def test_relayed_events_move_the_workers_count(app, invite):

@@ -37,7 +37,8 @@ def refresh_as_the_worker_does(found, school_id: int, at=None) -> None:
 
 def snapshot(kind: str = "live") -> dict:
     """Every non-empty aggregate row (a unit without rows and one with only zeros mean the same)."""
-    rows = db.session.scalars(select(Aggregate).where(Aggregate.kind == kind, Aggregate.respondents > 0)).all()
+    rows = db.session.scalars(
+        select(Aggregate).where(Aggregate.kind == kind, Aggregate.respondents > 0)).all()
     return {(r.level, r.unit_id, r.grouping): (r.respondents, r.group_respondents, r.counts) for r in rows}
 
 
@@ -62,7 +63,8 @@ def test_rebuild_counts_every_answer_at_every_level(app, open_round, invite):
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(arrivals=st.lists(st.sampled_from(["S1", "S2", "S3"]), min_size=1, max_size=8), chance=st.randoms())
 def test_refreshes_in_any_order_with_duplicates_equal_a_rebuild(app, open_round, invite, arrivals, chance):
-    """Responses arrive one by one; each one's refresh message comes later, maybe out of order, maybe twice."""
+    """Responses arrive one by one; each one's refresh message comes later, maybe out of order, maybe
+    twice."""
     with app.app_context():  # hypothesis runs many examples in one test: start each from no responses
         db.session.execute(Aggregate.__table__.delete())
         db.session.execute(Response.__table__.delete())
@@ -114,14 +116,16 @@ def test_export_shows_released_blocks_then_the_final_figures(app, open_round, in
     runner = CliRunner()
 
     def export(*args):
-        result = runner.invoke(cli, ["export-aggregates", "--round", open_round, *args], catch_exceptions=False)
+        result = runner.invoke(cli, ["export-aggregates", "--round", open_round, *args],
+                               catch_exceptions=False)
         assert result.exit_code == 0, result.output
         return result.output
 
     # Then while the round is open only the assistants' block is out: S1 and Fjordvik show 6, S2 nothing
     small = json.loads(export("--school", "S2"))
     assert small["respondents"]["all"] is None and not small["final"]
-    assert all(entry == {"item": entry["item"], "group": "all", "suppressed": True} for entry in small["items"])
+    assert all(entry == {"item": entry["item"], "group": "all", "suppressed": True}
+               for entry in small["items"])
     assert json.loads(export("--school", "S1"))["respondents"]["all"] == 6
     assert json.loads(export("--kommune", "Fjordvik"))["respondents"]["all"] == 6
     by_group = json.loads(export("--school", "S1", "--by", "yrkesgruppe"))
@@ -135,7 +139,8 @@ def test_export_shows_released_blocks_then_the_final_figures(app, open_round, in
     assert kommune["final"] and kommune["respondents"]["all"] == 12
     assert json.loads(export("--kommune", "Fjordvik", "--by", "yrkesgruppe"))["respondents"]["bua"] == 6
     utnytte = next(e for e in kommune["items"] if e["item"] == "utnytte")
-    assert abs(sum(utnytte["percent"].values()) - 100) < 0.6 and sum(utnytte["counts"].values()) == utnytte["n"]
+    assert abs(sum(utnytte["percent"].values()) - 100) < 0.6
+    assert sum(utnytte["counts"].values()) == utnytte["n"]
     assert json.loads(export("--school", "S1"))["respondents"]["all"] == 6
     assert json.loads(export("--school", "S2"))["respondents"]["all"] is None
     # and a CSV line per option, none with numbers for a suppressed group

@@ -27,7 +27,8 @@ def answer_all(client, token, answers, questionnaire):
     visited = []
     while key != "oppsummering":
         section = questionnaire.section(key)
-        response = post_page(client, token, key, {i.key: answers[i.key] for i in section.items if i.key in answers})
+        response = post_page(client, token, key,
+                             {i.key: answers[i.key] for i in section.items if i.key in answers})
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         visited.append(key)
         key = location(response).rsplit("/", 1)[-1]
@@ -37,13 +38,15 @@ def answer_all(client, token, answers, questionnaire):
 def submit(client, token):
     summary = client.get(f"/s/{token}/oppsummering")
     assert summary.status_code == 200
-    return client.post(f"/s/{token}/oppsummering", data={"csrf_token": csrf_token(summary.get_data(as_text=True))})
+    return client.post(f"/s/{token}/oppsummering",
+                       data={"csrf_token": csrf_token(summary.get_data(as_text=True))})
 
 
 def test_whole_questionnaire_is_stored_once_and_anonymously(client, invite, db_session, questionnaire):
     token = invite("S1")[0]
     answers = simulate_answers(questionnaire, random.Random(3))
-    answers.update({"arbeid_fravaer": "1", "utvikling_aktiviteter": ["kurs", "veiledning"], "fritekst": "Bra!"})
+    answers.update({"arbeid_fravaer": "1", "utvikling_aktiviteter": ["kurs", "veiledning"],
+                    "fritekst": "Bra!"})
     visited = answer_all(client, token, answers, questionnaire)
     assert "elevgrupper_behov" in visited or all(int(answers[f"arbeid_{g}"]) < 3 for g in ("fravaer",))
 
@@ -82,7 +85,8 @@ def test_leaving_after_page_three_resumes_at_page_four(client, invite, questionn
     post_page(client, token, "samtykke", {"b_samtykke": "ja"})
     post_page(client, token, "bakgrunn", {"b_elevrettet": "ja", "b_rolle": "bua", "b_heltid": "deltid",
                                           "b_stillingsprosent": "60"})
-    third = post_page(client, token, "elevgrupper_arbeid", {"arbeid_saerskilte_behov": "4", "arbeid_fravaer": "2"})
+    third = post_page(client, token, "elevgrupper_arbeid",
+                      {"arbeid_saerskilte_behov": "4", "arbeid_fravaer": "2"})
     assert location(third).endswith("/side/elevgrupper_behov")
 
     # Given a new browser (no cookies) opening the same link later
@@ -158,7 +162,8 @@ def test_not_working_with_pupils_ends_politely(client, invite, db_session):
 
 def test_unknown_used_and_closed_links_get_clear_pages(client, invite, app, questionnaire):
     assert client.get("/s/this-is-not-a-token").status_code == 404
-    assert "Vi fant ikke denne lenken" in client.get("/s/this-is-not-a-token/side/samtykke").get_data(as_text=True)
+    unknown = client.get("/s/this-is-not-a-token/side/samtykke")
+    assert "Vi fant ikke denne lenken" in unknown.get_data(as_text=True)
 
     token = invite("S1")[0]
     answer_all(client, token, simulate_answers(questionnaire, random.Random(1)), questionnaire)

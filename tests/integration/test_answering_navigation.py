@@ -96,7 +96,8 @@ def test_progress_never_moves_backwards_when_skip_logic_adds_a_page(client, invi
         page = client.get(f"/s/{token}/side/{key}").get_data(as_text=True)
         seen.append((key, progress(page), re.search(r'class="progress-text">([^<]+)<', page).group(1)))
         section = questionnaire.section(key)
-        response = post_page(client, token, key, {i.key: answers[i.key] for i in section.items if i.key in answers})
+        response = post_page(client, token, key,
+                             {i.key: answers[i.key] for i in section.items if i.key in answers})
         key = location(response).rsplit("/", 1)[-1]
 
     # Then the needs page was asked, the bar's total never changed and every page is further on

@@ -2,28 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.cli import cli
 from webapp.extensions import db
 from webapp.models import Invitation, OutboxEvent, Response
 from webapp.services import rounds
 from webapp.services.response_import import import_responses
 
 ANSWERS = "school_code,b_samtykke,b_elevrettet,b_rolle,utnytte\nS1,ja,ja,bua,4\nS2,ja,ja,skoleassistent,3\n"
-
-
-@pytest.fixture()
-def laget(app, monkeypatch, settings):
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("SECRET_KEY", settings.secret_key)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-    return invoke
 
 
 def count(session, model) -> int:
@@ -56,6 +43,7 @@ def test_a_round_closed_while_its_import_is_read_keeps_none_of_it(app, open_roun
 
     # Then the import is refused, and after the rollback nothing of it is stored
     with pytest.raises(rounds.RoundError, match="er avsluttet og tar ikke imot nye svar"):
-        import_responses(db_session, rounds.get_round(db_session, open_round), lines_closing_the_round_midway())
+        import_responses(db_session, rounds.get_round(db_session, open_round),
+                         lines_closing_the_round_midway())
     db_session.rollback()
     assert (count(db_session, Response), count(db_session, OutboxEvent)) == (0, 0)

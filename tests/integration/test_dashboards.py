@@ -31,7 +31,8 @@ def fill(app, round_name: str, per_school: dict[str, int], seed: int, text: str 
                     answers["b_rolle"] = "skoleassistent"
                 if text:
                     answers["fritekst"] = f"{text} {rng.randint(1, 999)}"
-                answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id, answers)
+                answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id,
+                                         answers)
         aggregates.rebuild(db.session, found)
         rounds.set_status(db.session, round_name, "closed")
         aggregates.rebuild(db.session, found)
@@ -136,7 +137,8 @@ def test_a_breakdown_with_every_group_hidden_says_so_instead_of_an_empty_chart(c
     assert "data-figure" not in heatmap
     assert "Hver gruppe her har for få svar til å kunne vises" in heatmap
     # … and offers no empty table nor empty downloads
-    assert "Vis som tabell" not in heatmap and "Last ned CSV" not in heatmap and "Last ned Excel" not in heatmap
+    assert "Vis som tabell" not in heatmap
+    assert "Last ned CSV" not in heatmap and "Last ned Excel" not in heatmap
     # The round (19 answers, a block of five school assistants among them) shows the panel as a chart
     round_page = client.get(f"/resultater/{first}/").get_data(as_text=True)
     assert "data-figure" in round_page.split('id="behov_yrkesgruppe"')[1].split("</section>")[0]
@@ -212,7 +214,8 @@ def test_chart_titles_and_group_names_speak_the_users_language(client, two_round
         "nn": ("Kor einige dei er i at dette hindrar dei i fagleg utvikling (%)",
                "Miljøterapeut, vernepleiar, sosionom, barnevernspedagog eller spesialpedagog"),
         "en": ("How far they agree that these hinder their professional development (%)",
-               "Milieu therapist, social educator, social worker, child welfare worker or special needs educator"),
+               "Milieu therapist, social educator, social worker, child welfare worker "
+               "or special needs educator"),
     }
     for lang, (agreement, group) in expected.items():
         page = client.get(f"/resultater/{second}/?lang={lang}").get_data(as_text=True)

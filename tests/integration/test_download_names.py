@@ -3,7 +3,6 @@ every client can read, with the round, unit and date; the Excel sheet says what 
 from __future__ import annotations
 
 import io
-import random
 import re
 from datetime import date
 from urllib.parse import unquote
@@ -13,43 +12,29 @@ from flask import Response
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
-from webapp.domain.simulate import simulate_answers
+from tests.conftest import ADMIN_PASSWORD as PASSWORD
+from tests.conftest import csrf_token, publish_closed_round
 from webapp.extensions import db
 from webapp.models import Kommune, School
-from webapp.services import aggregates, answering, org, rounds
-from webapp.services.users import create_user
 
 ORG = ("kommune,fylke,school_code,school_name,skoleslag\n"
        "Porsáŋgu,Finnmárku,N1,Nesset 1–10-skole,grunnskole\n"
        'Porsáŋgu,Finnmárku,C1,"Čáhcesullo ""nye"" skuvla",grunnskole\n')
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture()
 def published(app, settings):
     """«Høst 2026 – Sámi» closed with 12 answers at each school; an administrator logged in can read it."""
-    rng = random.Random(8)
     with app.app_context():
-        org.import_org(db.session, ORG)
-        found = rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", "Høst 2026")
-        rounds.set_status(db.session, "Høst 2026", "open")
-        for code in ("N1", "C1"):
-            for token in rounds.create_invitations(db.session, found, code, 12):
-                link = answering.open_link(db.session, token)
-                answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id,
-                                         simulate_answers(link.questionnaire, rng))
-        rounds.set_status(db.session, "Høst 2026", "closed")
-        aggregates.rebuild(db.session, found)
-        create_user(db.session, "admin@example.org", PASSWORD, "admin")
-        db.session.commit()
+        round_id = publish_closed_round(settings, ORG, "Høst 2026", {"N1": 12, "C1": 12}, seed=8)
         schools = {s.code: s.id for s in db.session.scalars(select(School))}
-        return found.id, schools, db.session.scalar(select(Kommune.id))
+        return round_id, schools, db.session.scalar(select(Kommune.id))
 
 
 def log_in(client) -> None:
     page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"csrf_token": csrf_token(page), "email": "admin@example.org", "password": PASSWORD})
+    client.post("/login", data={"csrf_token": csrf_token(page), "email": "admin@example.org",
+                                "password": PASSWORD})
 
 
 def offered_name(response) -> tuple[str, str]:
@@ -68,7 +53,8 @@ def test_downloads_of_units_with_non_latin1_names_offer_their_names(client, publ
     today = date.today().isoformat()
 
     for path, expected in [
-        (f"skole/{schools['N1']}/sammenligning.csv", f"laget-Høst_2026-Nesset_1–10-skole-sammenligning-{today}.csv"),
+        (f"skole/{schools['N1']}/sammenligning.csv",
+         f"laget-Høst_2026-Nesset_1–10-skole-sammenligning-{today}.csv"),
         (f"skole/{schools['C1']}/sammenligning.xlsx",
          f"laget-Høst_2026-Čáhcesullo__nye__skuvla-sammenligning-{today}.xlsx"),
         (f"kommune/{kommune_id}/sammenligning.csv", f"laget-Høst_2026-Porsáŋgu-sammenligning-{today}.csv"),
@@ -80,7 +66,8 @@ def test_downloads_of_units_with_non_latin1_names_offer_their_names(client, publ
         assert name == expected
         assert fallback.isascii() and '"' not in fallback
 
-    name, fallback = offered_name(client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.csv"))
+    name, fallback = offered_name(
+        client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.csv"))
     assert fallback == f"laget-Host_2026-Nesset_1-10-skole-sammenligning-{today}.csv"
 
 
@@ -88,8 +75,8 @@ def test_the_excel_sheet_names_round_unit_date_and_threshold_above_its_table(cli
     round_id, schools, _kommune = published
     log_in(client)
     csv_rows = client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.csv").get_data()
-    book = load_workbook(io.BytesIO(client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.xlsx")
-                                    .get_data()))
+    workbook = client.get(f"/resultater/{round_id}/skole/{schools['N1']}/sammenligning.xlsx").get_data()
+    book = load_workbook(io.BytesIO(workbook))
     rows = [row for row in book.active.iter_rows(values_only=True)]
     block = {row[0]: row[1] for row in rows[:5]}
     assert block["Runde"] == "Høst 2026"
@@ -110,6 +97,7 @@ def test_a_header_the_server_cannot_send_gives_the_error_page_in_the_readers_lan
     from webapp.web.errors import refuse_unsendable_headers
 
     with app.test_request_context("/", headers={"Accept-Language": "nn"}):
-        answer = refuse_unsendable_headers(Response("x", headers={"Content-Disposition": 'filename="Nesset 1–10"'}))
+        answer = refuse_unsendable_headers(
+            Response("x", headers={"Content-Disposition": 'filename="Nesset 1–10"'}))
         assert answer.status_code == 500
         assert "Noko gjekk gale" in answer.get_data(as_text=True)

@@ -45,7 +45,8 @@ def test_every_response_carries_the_security_headers(client, invite):
         assert headers.get("Referrer-Policy") == "no-referrer", path
 
 
-def test_answering_pages_dashboards_downloads_and_the_api_are_never_stored(app, client, settings, invite, published):
+def test_answering_pages_dashboards_downloads_and_the_api_are_never_stored(
+        app, client, settings, invite, published):
     # Given a personal link to an open round, and an administrator with published figures of another
     with app.app_context():
         rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", "Vår 2027")
@@ -55,7 +56,8 @@ def test_answering_pages_dashboards_downloads_and_the_api_are_never_stored(app, 
     log_in(client, "admin@example.org")
     private = (f"/s/{token}/side/samtykke", "/resultater/", f"/resultater/{published}/",
                f"/resultater/{published}/runde/0/d.csv", f"/resultater/{published}/runde/0/d.xlsx",
-               f"/api/v1/rounds/{published}/aggregates?level=school&unit=S1", f"/resultater/{published}/skole/99999")
+               f"/api/v1/rounds/{published}/aggregates?level=school&unit=S1",
+               f"/resultater/{published}/skole/99999")
     for path in private:
         response = client.get(path)
         # Then no cache (the browser's or a proxy's) may keep them
@@ -101,7 +103,8 @@ def test_an_external_argument_with_a_forged_host_makes_no_link_to_that_host(clie
 def test_language_links_keep_only_the_path_and_known_arguments(client):
     # The login page keeps its return address and drops anything else
     html = client.get("/login?next=/resultater/&colour=red&lang=nb").get_data(as_text=True)
-    assert language_links(html) == ["/login?next=%2Fresultater%2F&lang=nn", "/login?next=%2Fresultater%2F&lang=en"]
+    assert language_links(html) == ["/login?next=%2Fresultater%2F&lang=nn",
+                                    "/login?next=%2Fresultater%2F&lang=en"]
 
     # A missing page links to itself in the other languages, encoded so that it cannot lead to another host
     response = client.get("/\\evil.example/x")

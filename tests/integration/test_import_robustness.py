@@ -1,31 +1,18 @@
-"""Imports of awkward files: every problem named by line and column, never a traceback, nothing half-stored."""
+"""Imports of awkward files: every problem named by line and column, never a traceback, nothing
+half-stored."""
 from __future__ import annotations
 
 import csv
 import random
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from webapp.cli import cli
 from webapp.domain.simulate import simulate_answers
 from webapp.models import Answer, OutboxEvent, Response, School
 
 HEADER = "kommune,fylke,school_code,school_name,skoleslag\n"
 LIMIT = csv.field_size_limit()
-
-
-@pytest.fixture()
-def laget(app, monkeypatch, settings):
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("SECRET_KEY", settings.secret_key)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-    return invoke
 
 
 def write(tmp_path: Path, content: str | bytes) -> str:
@@ -89,7 +76,8 @@ def test_import_responses_keeps_nothing_when_the_last_of_many_chunks_has_a_nul_b
     # Then the line and column are named, and not one of the earlier chunks was kept
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"linje 601, kolonne {column} (fritekst): inneholder kontrolltegnet U+0000 (NUL)" in result.output
-    assert (count(db_session, Response), count(db_session, Answer), count(db_session, OutboxEvent)) == (0, 0, 0)
+    assert (count(db_session, Response), count(db_session, Answer),
+            count(db_session, OutboxEvent)) == (0, 0, 0)
 
 
 def test_import_responses_reports_a_field_over_the_csv_size_limit(laget, tmp_path, open_round, questionnaire,

@@ -61,8 +61,9 @@ def test_a_mover_terminated_inside_its_transaction_postgresql(app, invite, db_se
         try:
             # When the mover has stored the responses and deleted the pool rows, and waits for that lock …
             waiting = wait_until(lambda: probe.execute(text(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
-                "AND query LIKE 'UPDATE invitation%'")).scalar(), timeout=20, what="the mover to block")
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query LIKE 'UPDATE invitation%'")).scalar(),
+                timeout=20, what="the mover to block")
             assert counts(app)[:2] == (5, 0)  # its writes are not visible: it has not committed
             # … and its backend is terminated
             probe.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": waiting})
@@ -104,7 +105,8 @@ PoolMover(app).move_once()
 def test_a_mover_killed_inside_its_transaction_sqlite(app, invite, db_session, database_url):
     five_pooled(invite, db_session)
     # Given a mover process stopped inside its write transaction
-    child = Service("mover", [sys.executable, "-c", CHILD, database_url, SECRET], app_env(database_url)).start()
+    child = Service("mover", [sys.executable, "-c", CHILD, database_url, SECRET],
+                    app_env(database_url)).start()
     try:
         wait_until(lambda: "inside the move" in child.output() or not child.alive(), timeout=30,
                    what="the mover to reach its delete")

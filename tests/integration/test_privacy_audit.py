@@ -58,7 +58,8 @@ def kept(app, settings):
 def test_nothing_covering_fewer_than_k_can_be_read_off_anything_published(app, kept):
     with app.app_context():
         questionnaire = questionnaire_of(db.session, kept._round().survey_version_id)
-    attacker = Attacker(kept.snapshots, kept.units, K, derived=derived_breakdowns(questionnaire), fail_fast=False)
+    attacker = Attacker(kept.snapshots, kept.units, K, derived=derived_breakdowns(questionnaire),
+                        fail_fast=False)
     final = kept.snapshots[-1][1]
     during = [snapshot for _label, snapshot in kept.snapshots[:-1]]
     # Given a round where figures were published while it was open, and nearly all at the close …

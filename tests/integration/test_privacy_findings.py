@@ -34,7 +34,8 @@ Lund,Rogaland,L2,Heskestad skule,grunnskole
 Sola,Rogaland,S1,Sola skole,grunnskole
 Bø,Nordland,N1,Bø skole,grunnskole
 """
-ITEMS = [RESPONDENTS, "utnytte", "behov_fravaer", "fornoyd_jobb", "b_stillingsprosent", "utvikling_aktiviteter"]
+ITEMS = [RESPONDENTS, "utnytte", "behov_fravaer", "fornoyd_jobb", "b_stillingsprosent",
+         "utvikling_aktiviteter"]
 
 
 @pytest.fixture()

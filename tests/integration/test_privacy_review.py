@@ -143,7 +143,8 @@ def test_r2_no_list_of_free_texts_minus_another_leaves_fewer_than_ten(app, setti
         create_user(db.session, "admin@example.org", PASSWORD, "admin")
         db.session.commit()
     page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"csrf_token": csrf_token(page), "email": "admin@example.org", "password": PASSWORD})
+    client.post("/login", data={"csrf_token": csrf_token(page), "email": "admin@example.org",
+                                "password": PASSWORD})
     base = f"/resultater/{script.round_id}"
     kommune = set(_free_texts(client.get(f"{base}/kommune/{lund}").get_data(as_text=True)))
     big = set(_free_texts(client.get(f"{base}/skole/{ids['L1']}").get_data(as_text=True)))
@@ -177,8 +178,10 @@ def test_any_arrival_order_publishes_only_blocks(app, settings, plan, seed):
             database.session.execute(table.delete())
         database.session.commit()
     script = ScriptedRound(app, settings, "kommune,fylke,school_code,school_name,skoleslag\n"
-                                          "Alfa,Nord,A1,A1 skole,grunnskole\nAlfa,Nord,A2,A2 skole,grunnskole\n"
-                                          "Beta,Nord,B1,B1 skole,grunnskole\nGamma,Sør,C1,C1 skole,grunnskole\n",
+                                          "Alfa,Nord,A1,A1 skole,grunnskole\n"
+                                          "Alfa,Nord,A2,A2 skole,grunnskole\n"
+                                          "Beta,Nord,B1,B1 skole,grunnskole\n"
+                                          "Gamma,Sør,C1,C1 skole,grunnskole\n",
                            threshold=K, seed=seed)
     for code, rolle, count in plan:
         script.answer(code, count, b_rolle=rolle)  # None: they leave out their role (the rest group)

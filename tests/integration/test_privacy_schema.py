@@ -37,7 +37,8 @@ def test_stored_responses_carry_random_ids_and_only_the_day(app, db_session, inv
     for n, token in enumerate(tokens):
         link = answering.open_link(db_session, token)
         for section in link.questionnaire.sections:
-            answering.save_page(db_session, link, section.key, simulate_answers(questionnaire, random.Random(n)))
+            answering.save_page(db_session, link, section.key,
+                                simulate_answers(questionnaire, random.Random(n)))
         assert answering.submit(db_session, link).stored
     db_session.commit()
     assert pool.due_units(db_session) == [(link.round.id, link.invitation.school_id)]

@@ -9,7 +9,8 @@ from tests.nifu_generator import apportion, as_csv, people, reference_figures
 from webapp.cli import cli
 
 
-def test_figures_4_10_and_4_15_by_yrkesgruppe_are_reproduced(app, open_round, settings, monkeypatch, tmp_path):
+def test_figures_4_10_and_4_15_by_yrkesgruppe_are_reproduced(app, open_round, settings, monkeypatch,
+                                                              tmp_path):
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("SECRET_KEY", settings.secret_key)
     runner = CliRunner()

@@ -26,7 +26,8 @@ def test_a_submit_uses_the_link_and_pools_a_sealed_response_of_fixed_size(app, i
 
     # Then both links are used and counted at once, but nothing is stored as a response yet …
     assert {i.state for i in db_session.scalars(select(Invitation))} == {"responded"}
-    status = {s.code: s.responses for s in rounds.round_status(db_session, rounds.get_round(db_session, "Høst 2026"))}
+    found = rounds.get_round(db_session, "Høst 2026")
+    status = {s.code: s.responses for s in rounds.round_status(db_session, found)}
     assert status["S1"] == 2
     assert count(db_session, Response) == 0 and count(db_session, OutboxEvent) == 0
 
@@ -38,7 +39,8 @@ def test_a_submit_uses_the_link_and_pools_a_sealed_response_of_fixed_size(app, i
     assert set(rows[0]) == {"id", "round_id", "school_id", "sealed"}  # no date: see test_privacy_review
 
 
-def test_the_mover_waits_for_the_threshold_then_stores_the_schools_responses_together(app, invite, db_session):
+def test_the_mover_waits_for_the_threshold_then_stores_the_schools_responses_together(
+        app, invite, db_session):
     mover = PoolMover(app)
     tokens = invite("S1", 6)
     for n, token in enumerate(tokens[:4]):
@@ -66,8 +68,9 @@ def test_closing_a_round_stores_what_waits_in_the_pool_whatever_the_count(app, i
     db_session.commit()
     pool.vacuum(db_session.get_bind())
     assert count(db_session, PooledResponse) == 0 and free_texts(db_session) == ["en", "to", "tre"]
-    by_school = dict(db_session.execute(select(School.code, func.count()).join(Response, Response.school_id == School.id)
-                                        .group_by(School.code)).all())
+    by_school = dict(db_session.execute(
+        select(School.code, func.count()).join(Response, Response.school_id == School.id)
+        .group_by(School.code)).all())
     assert by_school == {"S1": 1, "S2": 2}
 
 
@@ -87,7 +90,8 @@ def test_a_pooled_response_that_cannot_be_opened_is_kept_and_named(app, invite, 
     for n, token in enumerate(tokens):
         submit_as(db_session, token, n, f"svar {n}")
     # Given a pooled row sealed with another key (SECRET_KEY was changed while it waited)
-    db_session.execute(text("UPDATE response_pool SET sealed = :other WHERE id = (SELECT min(id) FROM response_pool)"),
+    db_session.execute(text("UPDATE response_pool SET sealed = :other "
+                            "WHERE id = (SELECT min(id) FROM response_pool)"),
                        {"other": b"\0" * 16440})
     db_session.commit()
 

@@ -22,7 +22,8 @@ def scoped(app, settings, open_round):
     """Høst 2026 at S1, S2 (Fjordvik) and S3 (Elvdal); «Elvdal vår» at S3 only; a draft; three accounts."""
     main = fill(app, open_round, {"S1": 8, "S2": 7, "S3": 6}, 4)
     with app.app_context():
-        rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", "Elvdal vår", ["S3"])
+        rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", "Elvdal vår",
+                            ["S3"])
         rounds.set_status(db.session, "Elvdal vår", "open")
         rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", "Utkast høst")
         db.session.commit()
@@ -63,7 +64,8 @@ def test_a_tillitsvalgt_cannot_tell_other_schools_and_rounds_from_missing_ones(c
         (f"/resultater/{main}/kommune/{elvdal}", f"/resultater/{main}/kommune/{MISSING}"),
         (f"/resultater/{main}/skole/{s3}/d.csv", f"/resultater/{main}/skole/{MISSING}/d.csv"),
         (f"/resultater/{main}/skole/{s3}/d.xlsx", f"/resultater/{main}/skole/{MISSING}/d.xlsx"),
-        (f"/api/v1/rounds/{main}/aggregates?level=school&unit=S3", f"/api/v1/rounds/{main}/aggregates?level=school&unit=S9"),
+        (f"/api/v1/rounds/{main}/aggregates?level=school&unit=S3",
+         f"/api/v1/rounds/{main}/aggregates?level=school&unit=S9"),
         (f"/api/v1/rounds/{main}/aggregates?level=kommune&unit=Elvdal",
          f"/api/v1/rounds/{main}/aggregates?level=kommune&unit=Nowhere"),
         # … and so do a round without Fjordvik in it, and a draft, at every level
@@ -85,9 +87,11 @@ def test_a_school_leader_cannot_tell_other_schools_from_missing_ones(client, sco
     log_in(client, "leder@example.org")
     assert_same_as_missing(client, [
         (f"/resultater/{main}/skole/{schools['S2']}", f"/resultater/{main}/skole/{MISSING}"),
-        (f"/resultater/{main}/kommune/{scoped['kommuner']['Elvdal']}", f"/resultater/{main}/kommune/{MISSING}"),
+        (f"/resultater/{main}/kommune/{scoped['kommuner']['Elvdal']}",
+         f"/resultater/{main}/kommune/{MISSING}"),
         (f"/resultater/{main}/skole/{schools['S2']}/d.xlsx", f"/resultater/{main}/skole/{MISSING}/d.xlsx"),
-        (f"/api/v1/rounds/{main}/aggregates?level=school&unit=S2", f"/api/v1/rounds/{main}/aggregates?level=school&unit=S9"),
+        (f"/api/v1/rounds/{main}/aggregates?level=school&unit=S2",
+         f"/api/v1/rounds/{main}/aggregates?level=school&unit=S9"),
         (f"/resultater/{scoped['elvdal']}/", f"/resultater/{MISSING}/"),
     ])
     assert client.get(f"/resultater/{main}/skole/{schools['S1']}/d.csv").status_code == 200

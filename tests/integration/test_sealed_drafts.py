@@ -18,7 +18,8 @@ SECRET_TEXT = "Rektor sier aldri hei til meg i gangen"
 
 
 def stored_invitations(db_session) -> dict[str, bytes]:  # noqa: ANN001
-    """Every stored invitation as the bytes of all its columns, by token hash (what a reader of the table sees)."""
+    """Every stored invitation as the bytes of all its columns, by token hash (what a reader of the table
+    sees)."""
     db_session.commit()
     rows = db_session.execute(text("SELECT * FROM invitation")).mappings().all()
     return {row["token_hash"]: b"|".join(bytes(v) if isinstance(v, (bytes, memoryview)) else str(v).encode()
@@ -27,7 +28,8 @@ def stored_invitations(db_session) -> dict[str, bytes]:  # noqa: ANN001
 
 def test_a_draft_is_stored_sealed_and_the_same_size_whatever_was_answered(client, invite, db_session,
                                                                           questionnaire):
-    # Given one person who answered only the consent page and one who reached the summary with a long free text
+    # Given one person who answered only the consent page and one who reached the summary with a long
+    # free text
     short, full = invite("S1", 2)
     post_page(client, short, "samtykke", {"b_samtykke": "ja"})
     answers = simulate_answers(questionnaire, random.Random(4))

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 from tests.conftest import csrf_token
-from webapp.cli import cli
 from webapp.extensions import db
 from webapp.services.users import create_user
 
@@ -91,14 +89,6 @@ def test_the_password_page_is_linked_from_the_account_menu_and_needs_a_login(cli
     assert 'href="/konto/passord">Bytt passord</a>' in client.get("/resultater/").get_data(as_text=True)
 
 
-@pytest.fixture()
-def laget(app, monkeypatch, settings):
-    """Invoke `laget …` in-process against the test database, with text for its standard input."""
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("SECRET_KEY", settings.secret_key)
-    return lambda *args, input=None: CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
-
-
 def test_laget_user_password_from_stdin_ends_every_session(app, client, admin, laget):
     assert log_in(client).status_code == 302
 
@@ -145,6 +135,7 @@ def test_a_tillitsvalgt_lands_on_the_results_not_on_a_forbidden_admin_page(app, 
     page = client.get("/login").get_data(as_text=True)
     answer = client.post("/login", data={"csrf_token": csrf_token(page), "email": "tv@example.org",
                                          "password": PASSWORD})
-    assert answer.status_code == 302 and answer.headers["Location"] == "/start"  # their own units (test_landing)
+    # their own units (test_landing)
+    assert answer.status_code == 302 and answer.headers["Location"] == "/start"
     assert client.get("/start").status_code == 200
     assert client.get("/resultater/?next=/resultater/1/").status_code == 200

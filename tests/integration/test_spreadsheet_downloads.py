@@ -3,45 +3,30 @@ from __future__ import annotations
 
 import csv
 import io
-import random
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import ADMIN_PASSWORD as PASSWORD
+from tests.conftest import csrf_token, publish_closed_round
 from webapp.cli import cli
-from webapp.domain.simulate import simulate_answers
 from webapp.extensions import db
 from webapp.models import School
-from webapp.services import aggregates, answering, org, rounds
-from webapp.services.users import create_user
 
 SCHOOL = '=HYPERLINK("http://x.example/","klikk")'
 KOMMUNE = "@SUM(1+1)"
 ORG = ("kommune,fylke,school_code,school_name,skoleslag\n"
        '"@SUM(1+1)",-Vest,X1,"=HYPERLINK(""http://x.example/"",""klikk"")",grunnskole\n')
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture()
 def published(app, settings):
     """A round with 12 answers at the one school X1, closed and published; returns (round id, school id)."""
-    rng = random.Random(3)
     with app.app_context():
-        org.import_org(db.session, ORG)
-        found = rounds.create_round(db.session, settings.surveys_dir, "kompetanse-og-anerkjennelse", "R")
-        rounds.set_status(db.session, "R", "open")
-        for token in rounds.create_invitations(db.session, found, "X1", 12):
-            link = answering.open_link(db.session, token)
-            answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id,
-                                     simulate_answers(link.questionnaire, rng))
-        rounds.set_status(db.session, "R", "closed")
-        aggregates.rebuild(db.session, found)
-        create_user(db.session, "admin@example.org", PASSWORD, "admin")
-        db.session.commit()
-        return found.id, db.session.scalar(select(School.id).filter_by(code="X1"))
+        round_id = publish_closed_round(settings, ORG, "R", {"X1": 12}, seed=3)
+        return round_id, db.session.scalar(select(School.id).filter_by(code="X1"))
 
 
 def test_panel_downloads_read_back_with_the_names_as_text(client, published):

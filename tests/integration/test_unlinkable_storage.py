@@ -61,8 +61,8 @@ def test_transaction_ids_tie_responses_only_to_groups_of_k(app, invite, db_sessi
 
     responses = db_session.execute(text("SELECT r.xmin::text, s.code FROM response r JOIN school s "
                                         "ON s.id = r.school_id")).all()
-    invitations = db_session.execute(text("SELECT i.xmin::text, s.code, i.state FROM invitation i JOIN school s "
-                                          "ON s.id = i.school_id")).all()
+    invitations = db_session.execute(text("SELECT i.xmin::text, s.code, i.state FROM invitation i "
+                                          "JOIN school s ON s.id = i.school_id")).all()
     assert len(responses) == 16
     by_xmin: dict[str, list[str]] = defaultdict(list)
     for xmin, school in responses:
@@ -75,7 +75,8 @@ def test_transaction_ids_tie_responses_only_to_groups_of_k(app, invite, db_sessi
         responded = [(school, state) for _x, school, state in invitations
                      if school == schools[0] and state == "responded"]
         assert not sharing or sorted(sharing) == sorted(responded), (xmin, sharing)
-    # no used invitation keeps the transaction id of its own submit: each was re-stamped with its school's last batch
+    # no used invitation keeps the transaction id of its own submit: each was re-stamped with its school's
+    # last batch
     assert all(xmin in by_xmin for xmin, _school, state in invitations if state == "responded")
     answer_xmins = set(db_session.execute(text("SELECT DISTINCT xmin::text FROM answer")).scalars())
     assert answer_xmins <= set(by_xmin)
@@ -93,7 +94,8 @@ def test_no_row_version_of_an_invitation_or_the_pool_holds_a_readable_answer(app
             raise
         pytest.skip(f"pageinspect cannot be created here ({type(exc).__name__})")
 
-    # Given people who saved every page (many row versions each) and sent, at a school whose batch is not yet full
+    # Given people who saved every page (many row versions each) and sent, at a school whose batch is not
+    # yet full
     tokens = invite("S1", 5)
     for n, token in enumerate(tokens[:4]):
         submit_as(db_session, token, n, f"hemmelig fritekst {n}")
@@ -117,7 +119,8 @@ def test_no_row_version_of_an_invitation_or_the_pool_holds_a_readable_answer(app
 def pages(db_session, relation: str) -> list[bytes]:  # noqa: ANN001
     """Every page of a relation and of its TOAST table, raw."""
     relations = [relation] + list(db_session.execute(text(
-        "SELECT reltoastrelid::regclass::text FROM pg_class WHERE oid = CAST(:r AS regclass) AND reltoastrelid <> 0"),
+        "SELECT reltoastrelid::regclass::text FROM pg_class "
+        "WHERE oid = CAST(:r AS regclass) AND reltoastrelid <> 0"),
         {"r": relation}).scalars())
     raw = []
     for name in relations:
@@ -138,7 +141,8 @@ def dead_versions(db_session, relation: str) -> int:  # noqa: ANN001
     blocks = db_session.execute(text("SELECT pg_relation_size(CAST(:r AS regclass)) / "
                                      "current_setting('block_size')::int"), {"r": relation}).scalar()
     return sum(db_session.execute(text(
-        "SELECT count(*) FROM heap_page_items(get_raw_page(:r, :b)) WHERE t_data IS NOT NULL AND t_xmax <> '0'"),
+        "SELECT count(*) FROM heap_page_items(get_raw_page(:r, :b)) "
+        "WHERE t_data IS NOT NULL AND t_xmax <> '0'"),
         {"r": relation, "b": b}).scalar() for b in range(blocks))
 
 

@@ -28,8 +28,8 @@ def answer_over_http(base_url: str, token: str, questionnaire, seed: int, **fixe
         assert posted.status_code == 302, posted.text[:500]
         key = posted.headers["Location"].rsplit("/", 1)[-1]
     summary = http.get(f"{base_url}/s/{token}/oppsummering")
-    return http.post(f"{base_url}/s/{token}/oppsummering", data={"csrf_token": CSRF.search(summary.text).group(1)},
-                     allow_redirects=False)
+    return http.post(f"{base_url}/s/{token}/oppsummering",
+                     data={"csrf_token": CSRF.search(summary.text).group(1)}, allow_redirects=False)
 
 
 def counted(db_session, code: str) -> int | None:
@@ -135,7 +135,8 @@ def test_concurrent_submits_of_one_link_store_one_response(web, invite, db_sessi
     form = {"csrf_token": CSRF.search(http.get(f"{web.base_url}/s/{token}/oppsummering").text).group(1)}
 
     def send(_n):
-        return http.post(f"{web.base_url}/s/{token}/oppsummering", data=form, allow_redirects=False).status_code
+        return http.post(f"{web.base_url}/s/{token}/oppsummering", data=form,
+                         allow_redirects=False).status_code
     with ThreadPoolExecutor(max_workers=6) as pool:
         statuses = list(pool.map(send, range(6)))
 

@@ -57,7 +57,8 @@ def test_roll_up_equals_tallying_the_parent_directly(questionnaire):
     by_school = tally(codebook, cells, schools, 4, zeros, 1)
     direct = tally(codebook, cells, kommune_of_school[schools], 2, zeros, 1)
     rolled = roll_up(by_school, kommune_of_school, 2)
-    assert np.array_equal(rolled.counts, direct.counts) and np.array_equal(rolled.respondents, direct.respondents)
+    assert np.array_equal(rolled.counts, direct.counts)
+    assert np.array_equal(rolled.respondents, direct.respondents)
 
 
 def test_people_outside_a_breakdown_are_left_out():

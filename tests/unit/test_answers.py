@@ -18,23 +18,28 @@ def test_stillingsprosent_only_for_part_time_and_between_1_and_100(questionnaire
     base = {"b_elevrettet": "ja", "b_heltid": "deltid"}
     _, errors = domain.apply_section(section, {**base, "b_stillingsprosent": 140}, {})
     assert [(e.key, e.code) for e in errors] == [("b_stillingsprosent", "out_of_range")]
-    merged, errors = domain.apply_section(section, {**base, "b_heltid": "heltid", "b_stillingsprosent": 140}, {})
+    merged, errors = domain.apply_section(section, {**base, "b_heltid": "heltid", "b_stillingsprosent": 140},
+                                          {})
     assert errors == [] and "b_stillingsprosent" not in merged
 
 
 def test_ingen_cannot_be_combined_and_effect_question_follows_activities(questionnaire):
     section = questionnaire.section("utvikling")
     _, errors = domain.apply_section(section, {"utvikling_aktiviteter": ["kurs", "ingen"]}, {})
-    assert [(e.key, e.code, e.params["option"]) for e in errors] == [("utvikling_aktiviteter", "exclusive", "ingen")]
-    merged, _ = domain.apply_section(section, {"utvikling_aktiviteter": ["ingen"], "utvikling_effekt": "4"}, {})
+    assert ([(e.key, e.code, e.params["option"]) for e in errors]
+            == [("utvikling_aktiviteter", "exclusive", "ingen")])
+    merged, _ = domain.apply_section(section, {"utvikling_aktiviteter": ["ingen"], "utvikling_effekt": "4"},
+                                     {})
     assert "utvikling_effekt" not in merged
-    merged, _ = domain.apply_section(section, {"utvikling_aktiviteter": ["nettkurs", "kurs"], "utvikling_effekt": "4"}, {})
+    merged, _ = domain.apply_section(
+        section, {"utvikling_aktiviteter": ["nettkurs", "kurs"], "utvikling_effekt": "4"}, {})
     assert merged["utvikling_aktiviteter"] == ["kurs", "nettkurs"] and merged["utvikling_effekt"] == "4"
 
 
 def test_at_most_three_wished_areas(questionnaire):
     section = questionnaire.section("onsker")
-    _, errors = domain.apply_section(section, {"onsket_omrade": ["atferd", "mobbing", "fravaer", "relasjon"]}, {})
+    _, errors = domain.apply_section(section, {"onsket_omrade": ["atferd", "mobbing", "fravaer", "relasjon"]},
+                                     {})
     assert [(e.key, e.code) for e in errors] == [("onsket_omrade", "too_many")]
 
 
@@ -45,7 +50,8 @@ def test_changing_an_earlier_answer_drops_answers_it_hides(questionnaire):
 
 def test_screening_answers_end_the_questionnaire(questionnaire):
     assert domain.screen_out_reason(questionnaire, {"b_samtykke": "nei"}) == "refused"
-    assert domain.screen_out_reason(questionnaire, {"b_samtykke": "ja", "b_elevrettet": "drift"}) == "out_of_scope"
+    assert domain.screen_out_reason(questionnaire,
+                                    {"b_samtykke": "ja", "b_elevrettet": "drift"}) == "out_of_scope"
     assert domain.screen_out_reason(questionnaire, {"b_samtykke": "ja", "b_elevrettet": "ja"}) is None
 
 

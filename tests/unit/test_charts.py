@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 
 from webapp.figures import charts, palettes
 
-CATEGORIES = ["elever med særskilte behov", "elever med mye fravær og en lang etikett som må brytes over flere linjer"]
+CATEGORIES = ["elever med særskilte behov",
+              "elever med mye fravær og en lang etikett som må brytes over flere linjer"]
 
 
 def valid(spec) -> go.Figure:
@@ -20,7 +21,8 @@ def test_share_bars_with_reference_markers():
 
 
 def test_distribution_diverging_heatmap_and_trend():
-    valid(charts.stacked_distribution(CATEGORIES, ["Dårlig", "Middels", "Godt"], [[10, 20, 70], None], [9, None]))
+    valid(charts.stacked_distribution(CATEGORIES, ["Dårlig", "Middels", "Godt"], [[10, 20, 70], None],
+                                      [9, None]))
     diverging = valid(charts.diverging_bars(CATEGORIES, ["Svært uenig", "Uenig", "Enig", "Svært enig"],
                                             [[10, 20, 40, 30], None], [9, None]))
     assert [t.name for t in diverging.data][:2] == ["Uenig", "Svært uenig"]  # nearest zero first
@@ -50,7 +52,8 @@ def test_diverging_palettes_are_symmetric_with_a_neutral_middle():
             assert abs(palettes.lightness(low) - palettes.lightness(high)) < 2, (count, low, high)
         if count % 2:
             middle = colours[count // 2]
-            assert middle == palettes.NEUTRAL and palettes.contrast(middle, "#ffffff") > 1.3  # visible on white
+            assert middle == palettes.NEUTRAL
+            assert palettes.contrast(middle, "#ffffff") > 1.3  # visible on white
         negative, positive = colours[:count // 2], colours[(count + 1) // 2:]
         assert set(negative).isdisjoint(positive)  # the two sides differ in hue, not only in lightness
         # Further from the middle is darker, on both sides.
@@ -63,13 +66,14 @@ def test_sequential_palettes_grow_darker_and_most_first_puts_never_lightest():
     for count in range(2, 7):
         light = [palettes.lightness(c) for c in palettes.sequential(count)]
         assert all(a > b + 5 for a, b in pairwise(light)), light
-    frequency = palettes.sequential(6, most_first=True)  # «1 gang i uken eller mer» … «Ikke i løpet av semesteret»
+    # «1 gang i uken eller mer» … «Ikke i løpet av semesteret»
+    frequency = palettes.sequential(6, most_first=True)
     assert palettes.lightness(frequency[-1]) == max(palettes.lightness(c) for c in frequency)
 
 
 def test_text_on_every_segment_colour_has_a_contrast_of_at_least_4_5():
-    colours = {*palettes.SEQUENTIAL, *palettes.ORANGES, *palettes.BLUES, palettes.NEUTRAL, *palettes.QUALITATIVE,
-               *charts.PALETTE}
+    colours = {*palettes.SEQUENTIAL, *palettes.ORANGES, *palettes.BLUES, palettes.NEUTRAL,
+               *palettes.QUALITATIVE, *charts.PALETTE}
     for colour in colours:
         assert palettes.contrast(palettes.text_colour(colour), colour) >= 4.5, colour
 
@@ -108,7 +112,8 @@ def test_national_markers_have_their_values():
 
 def test_long_legend_entries_wrap():
     spec = charts.stacked_distribution(["Nivå"], ["Krever utdanning på samme nivå",
-                                                  "Krever ikke utdanning på et bestemt nivå"], [[40.0, 60.0]], [9])
+                                                  "Krever ikke utdanning på et bestemt nivå"],
+                                       [[40.0, 60.0]], [9])
     assert all(len(line) <= 30 for t in spec["data"] for line in t["name"].split("<br>"))
 
 
@@ -120,7 +125,8 @@ def test_the_heatmap_has_a_phone_variant_without_rotated_labels():
     valid({"data": narrow["data"], "layout": narrow["layout"]})
     assert narrow["layout"]["xaxis"]["showticklabels"] is False  # column headers are wrapped annotations
     headers = [a for a in narrow["layout"]["annotations"] if a["yref"] == "paper"]
-    assert [h["text"] for h in headers] == ["Barne- og<br>ungdomsarbeider", "Skoleassistent/<br>miljøarbeider"]
+    assert [h["text"] for h in headers] == ["Barne- og<br>ungdomsarbeider",
+                                            "Skoleassistent/<br>miljøarbeider"]
     assert headers[0]["yshift"] != headers[1]["yshift"]  # neighbours on two levels, so they cannot collide
 
 

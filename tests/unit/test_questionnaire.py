@@ -10,7 +10,8 @@ from webapp.domain.questionnaire import DefinitionError, content_hash, parse_def
 MINIMAL = {
     "format": 1, "slug": "mini", "version": 1, "title": {"nb": "Mini"}, "intro": {"nb": "Hei"},
     "consent": {"nb": "Samtykke"},
-    "scales": {"janei": {"options": [{"code": "ja", "label": {"nb": "Ja"}}, {"code": "nei", "label": {"nb": "Nei"}}]}},
+    "scales": {"janei": {"options": [{"code": "ja", "label": {"nb": "Ja"}},
+                                     {"code": "nei", "label": {"nb": "Nei"}}]}},
     "sections": [
         {"key": "en", "title": {"nb": "En"}, "items": [
             {"key": "q1", "type": "choice", "scale": "janei", "text": {"nb": "Spørsmål 1"}},

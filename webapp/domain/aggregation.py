@@ -73,7 +73,8 @@ def encode(codebook: Codebook, cells: np.ndarray) -> Encoded:
             slots[:, column] = np.where(cells[:, column] > 0, np.searchsorted(edges, values) + 1, 0)
     tick_matrix = (np.stack(ticks, axis=1).astype(np.int64) if ticks
                    else np.zeros((len(cells), 0), dtype=np.int64))
-    return Encoded(slots, tick_matrix, np.array(tick_columns, dtype=np.int64), np.array(tick_slots, dtype=np.int64))
+    return Encoded(slots, tick_matrix, np.array(tick_columns, dtype=np.int64),
+                   np.array(tick_slots, dtype=np.int64))
 
 
 def tally(codebook: Codebook, cells: np.ndarray | Encoded, unit: np.ndarray, n_units: int,

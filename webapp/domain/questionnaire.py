@@ -435,7 +435,8 @@ class _Parser:
             for code in set(mapping) - codes:
                 self.error(f"{p}.map", f"{code!r} is not an option of {source}")
             if default is None and codes - set(mapping):
-                self.error(f"{p}.map", f"options {sorted(codes - set(mapping))} are not mapped and no default")
+                self.error(f"{p}.map",
+                           f"options {sorted(codes - set(mapping))} are not mapped and no default")
             values = set(mapping.values()) | ({str(default)} if default is not None else set())
             labels = {str(v): self.texts(t, f"{p}.labels.{v}") for v, t in (body.get("labels") or {}).items()}
             for value in values - set(labels):

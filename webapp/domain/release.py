@@ -39,7 +39,8 @@ class Cells:
 
     @classmethod
     def zeros(cls, units: int, groups: int, columns: int) -> "Cells":
-        return cls(np.zeros((units, groups), dtype=np.int64), np.zeros((units, groups, columns), dtype=np.int64))
+        return cls(np.zeros((units, groups), dtype=np.int64),
+                   np.zeros((units, groups, columns), dtype=np.int64))
 
     def answered(self, layout: SlotLayout) -> np.ndarray:
         """(U, G, items): who answered each item, `na` answers included."""
@@ -56,13 +57,15 @@ class Cells:
 
     def roll_up(self, parent_of: np.ndarray, parents: int) -> "Cells":
         """Sum units into their parents."""
-        return Cells(_roll_up(self.respondents, parent_of, parents), _roll_up(self.counts, parent_of, parents))
+        return Cells(_roll_up(self.respondents, parent_of, parents),
+                     _roll_up(self.counts, parent_of, parents))
 
     def __add__(self, other: "Cells") -> "Cells":
         return Cells(self.respondents + other.respondents, self.counts + other.counts)
 
 
-def _sizes(respondents: np.ndarray, answered: np.ndarray, counts: np.ndarray, layout: SlotLayout) -> np.ndarray:
+def _sizes(respondents: np.ndarray, answered: np.ndarray, counts: np.ndarray,
+           layout: SlotLayout) -> np.ndarray:
     shown = answered.copy()
     np.subtract.at(np.moveaxis(shown, -1, 0), layout.na_items,  # a view with the items first
                    np.moveaxis(counts[..., layout.na_columns], -1, 0))
@@ -116,21 +119,25 @@ class Parts:
         return _sizes(self.respondents, self.answered, self.counts, layout)
 
     def __sub__(self, other: "Parts") -> "Parts":
-        return Parts(self.respondents - other.respondents, self.answered - other.answered, self.counts - other.counts)
+        return Parts(self.respondents - other.respondents, self.answered - other.answered,
+                     self.counts - other.counts)
 
     def __add__(self, other: "Parts") -> "Parts":
-        return Parts(self.respondents + other.respondents, self.answered + other.answered, self.counts + other.counts)
+        return Parts(self.respondents + other.respondents, self.answered + other.answered,
+                     self.counts + other.counts)
 
     def take(self, columns: np.ndarray, layout: SlotLayout) -> "Parts":
         """Remove and return the columns marked (U, G, 1 + items)."""
-        taken = Parts(np.where(columns[..., 0], self.respondents, 0), np.where(columns[..., 1:], self.answered, 0),
+        taken = Parts(np.where(columns[..., 0], self.respondents, 0),
+                      np.where(columns[..., 1:], self.answered, 0),
                       np.where(columns[..., 1:][..., layout.items], self.counts, 0))
         rest = self - taken
         self.respondents, self.answered, self.counts = rest.respondents, rest.answered, rest.counts
         return taken
 
     def roll_up(self, parent_of: np.ndarray, parents: int) -> "Parts":
-        return Parts(_roll_up(self.respondents, parent_of, parents), _roll_up(self.answered, parent_of, parents),
+        return Parts(_roll_up(self.respondents, parent_of, parents),
+                     _roll_up(self.answered, parent_of, parents),
                      _roll_up(self.counts, parent_of, parents))
 
     def total(self) -> "Parts":

@@ -61,7 +61,8 @@ def _legend_name(name: str) -> str:
     return _wrap(name, 30)
 
 
-def _bar_layout(categories: list[str], legend: list[str], bars_per_row: int = 1, **extra: Any) -> dict[str, Any]:
+def _bar_layout(categories: list[str], legend: list[str], bars_per_row: int = 1,
+                **extra: Any) -> dict[str, Any]:
     """Rows sized so each label fits in the gap above its bar; the legend gets its own space below."""
     lines = max((_wrap(c).count("<br>") + 1 for c in categories), default=1)
     bar, gap = 22 * bars_per_row, LABEL_LINE * lines + 16
@@ -70,12 +71,15 @@ def _bar_layout(categories: list[str], legend: list[str], bars_per_row: int = 1,
     first = _wrap(categories[0]).count("<br>") + 1 if categories else 1
     top = max(8, round(LABEL_LINE * first + 3 + bar / 2 - row / 2) + 8)
     # Room for one entry per line (a phone), each as many lines as its wrapped name.
-    bottom = sum(6 + LABEL_LINE * (_legend_name(n).count("<br>") + 1) for n in legend) + 12 if len(legend) > 1 else 8
+    bottom = (sum(6 + LABEL_LINE * (_legend_name(n).count("<br>") + 1) for n in legend) + 12
+              if len(legend) > 1 else 8)
     layout = {
         "font": FONT, "margin": {"l": 4, "r": 28, "t": top, "b": bottom}, "paper_bgcolor": "white",
-        "plot_bgcolor": "white", "height": top + bottom + row * len(categories), "showlegend": len(legend) > 1,
+        "plot_bgcolor": "white", "height": top + bottom + row * len(categories),
+        "showlegend": len(legend) > 1,
         "bargap": gap / row, "bargroupgap": 0.05, "dragmode": False, "hoverlabel": {"font": FONT},
-        "legend": {"orientation": "h", "yanchor": "top", "y": 0, "x": 0, "xanchor": "left", "traceorder": "normal"},
+        "legend": {"orientation": "h", "yanchor": "top", "y": 0, "x": 0, "xanchor": "left",
+                   "traceorder": "normal"},
         "annotations": [{"x": 0, "xref": "paper", "y": c, "yref": "y", "text": _wrap(c), "showarrow": False,
                          "xanchor": "left", "yanchor": "bottom", "yshift": bar / 2 + 3, "align": "left",
                          "font": {"size": 12.5}} for c in categories],
@@ -120,7 +124,8 @@ def share_bars(categories: list[str], series: list[Series]) -> Spec:
         data.append({"type": "bar", "orientation": "h", "x": [v if v is not None else 0 for v in s.values],
                      "y": categories, "name": _legend_name(s.name), "marker": {"color": colour},
                      "hovertext": hover, "hoverinfo": "text+name", "text": [_number(v) for v in s.values],
-                     "textposition": ["auto" if v else "outside" for v in s.values], "insidetextanchor": "start", "textangle": 0, "cliponaxis": False,
+                     "textposition": ["auto" if v else "outside" for v in s.values],
+                     "insidetextanchor": "start", "textangle": 0, "cliponaxis": False,
                      "insidetextfont": {"color": palettes.text_colour(colour)},
                      "outsidetextfont": {"color": DARK}})
     bars = sum(1 for s in series if not s.marker)
@@ -132,32 +137,39 @@ def share_bars(categories: list[str], series: list[Series]) -> Spec:
 
 
 def _segment_texts(values: list[float | None], colour: str) -> dict[str, Any]:
-    """The share on each segment, in white or dark text by the segment's colour; Plotly hides what does not fit."""
+    """The share on each segment, in white or dark text by the segment's colour; Plotly hides what does not
+    fit."""
     return {"text": [_number(v) if v else "" for v in values], "textposition": "inside",
             "insidetextanchor": "middle", "textangle": 0, "constraintext": "inside",
             "textfont": {"color": palettes.text_colour(colour), "size": 12}, "hoverinfo": "text+name"}
 
 
-SEGMENT_TEXT = {"uniformtext": {"mode": "hide", "minsize": 10}}  # a segment too narrow for 10 px text shows none
+# A segment too narrow for 10 px text shows none.
+SEGMENT_TEXT = {"uniformtext": {"mode": "hide", "minsize": 10}}
 
 
-def _hidden_rows(categories: list[str], percents: list[list[float] | None], x: float, anchor: str) -> list[dict]:
+def _hidden_rows(categories: list[str], percents: list[list[float] | None], x: float,
+                 anchor: str) -> list[dict]:
     """Where a whole row is hidden, say so in its place instead of leaving an empty row."""
-    return [{"x": x, "xref": "x", "xanchor": anchor, "y": c, "yref": "y", "text": hidden_text(), "showarrow": False,
-             "font": {"size": 12, "color": MUTED}} for c, row in zip(categories, percents) if row is None]
+    return [{"x": x, "xref": "x", "xanchor": anchor, "y": c, "yref": "y", "text": hidden_text(),
+             "showarrow": False, "font": {"size": 12, "color": MUTED}}
+            for c, row in zip(categories, percents) if row is None]
 
 
 def stacked_distribution(categories: list[str], option_labels: list[str], percents: list[list[float] | None],
                          ns: list[int | None], colors: list[str] | None = None) -> Spec:
-    """100 % stacked horizontal bars: each category's distribution over its options, the share on each segment."""
+    """100 % stacked horizontal bars: each category's distribution over its options, the share on each
+    segment."""
     palette = colors or palettes.sequential(len(option_labels))
     data = []
     for k, label in enumerate(option_labels):
         values = [row[k] if row is not None else None for row in percents]
         data.append({"type": "bar", "orientation": "h", "x": [v if v is not None else 0 for v in values],
                      "y": categories, "name": _legend_name(label), "marker": {"color": palette[k]},
-                     "hovertext": [_hover(v, n) for v, n in zip(values, ns)], **_segment_texts(values, palette[k])})
-    layout = _bar_layout(categories, option_labels, barmode="stack", xaxis={"range": [0, 100]}, **SEGMENT_TEXT)
+                     "hovertext": [_hover(v, n) for v, n in zip(values, ns)],
+                     **_segment_texts(values, palette[k])})
+    layout = _bar_layout(categories, option_labels, barmode="stack", xaxis={"range": [0, 100]},
+                         **SEGMENT_TEXT)
     layout["annotations"] += _hidden_rows(categories, percents, 0, "left")
     return {"data": data, "layout": layout}
 
@@ -174,15 +186,18 @@ def diverging_bars(categories: list[str], option_labels: list[str], percents: li
     for k in list(range(half - 1, -1, -1)) + list(range(half, len(option_labels))):
         sign = -1 if k < half else 1
         values = [row[k] if row is not None else None for row in percents]
-        data.append({"type": "bar", "orientation": "h", "x": [sign * v if v is not None else 0 for v in values],
+        data.append({"type": "bar", "orientation": "h",
+                     "x": [sign * v if v is not None else 0 for v in values],
                      "y": categories, "name": _legend_name(option_labels[k]), "legendrank": k,
                      "marker": {"color": colours[k]}, "hovertext": [_hover(v, n) for v, n in zip(values, ns)],
                      **_segment_texts(values, colours[k])})
-    layout = _bar_layout(categories, option_labels, barmode="relative", xaxis={"range": [-100, 100]}, **SEGMENT_TEXT)
+    layout = _bar_layout(categories, option_labels, barmode="relative", xaxis={"range": [-100, 100]},
+                         **SEGMENT_TEXT)
     layout["annotations"] += _hidden_rows(categories, percents, 0, "center")
     width = 1 - layout["bargap"]  # of a bar, in rows
-    layout["shapes"] = [{"type": "line", "xref": "x", "yref": "y", "x0": 0, "x1": 0, "y0": k - width / 2 - 0.04,
-                         "y1": k + width / 2 + 0.04, "line": {"color": DARK, "width": 2}, "layer": "above"}
+    layout["shapes"] = [{"type": "line", "xref": "x", "yref": "y", "x0": 0, "x1": 0,
+                         "y0": k - width / 2 - 0.04, "y1": k + width / 2 + 0.04,
+                         "line": {"color": DARK, "width": 2}, "layer": "above"}
                         for k, row in enumerate(percents) if row is not None]  # none where all is hidden
     return {"data": data, "layout": layout}
 
@@ -202,27 +217,31 @@ def heatmap(rows: list[str], columns: list[str], values: list[list[float | None]
              "zmin": 0, "zmax": 100, "xgap": 2, "ygap": 2, "showscale": False}
     base = {"font": FONT, "paper_bgcolor": "white", "plot_bgcolor": "white", "dragmode": False}
     header_lines = max((_wrap(c, 16).count("<br>") + 1 for c in columns), default=1)
-    layout = {**base, "margin": {"l": 4, "r": 4, "t": 8, "b": 8}, "height": 60 + 14 * header_lines + 46 * len(rows),
+    layout = {**base, "margin": {"l": 4, "r": 4, "t": 8, "b": 8},
+              "height": 60 + 14 * header_lines + 46 * len(rows),
               "xaxis": {"side": "top", "tickangle": 0, "tickfont": {"size": 11.5}, "fixedrange": True,
-                        "automargin": True, "showgrid": False, "tickvals": columns, "ticktext": [_wrap(c, 16) for c in columns]},
-              "yaxis": {"tickfont": {"size": 11.5}, "autorange": "reversed", "fixedrange": True, "automargin": True,
-                        "showgrid": False}}
+                        "automargin": True, "showgrid": False, "tickvals": columns,
+                        "ticktext": [_wrap(c, 16) for c in columns]},
+              "yaxis": {"tickfont": {"size": 11.5}, "autorange": "reversed", "fixedrange": True,
+                        "automargin": True, "showgrid": False}}
     wide = {**trace, "y": [_wrap(r, 22) for r in rows]}
 
     # Narrow: a label line above each row of cells, column headers on two levels.
     label_lines = max((_wrap(r, 38).count("<br>") + 1 for r in rows), default=1)
     cell, gap = 30, 15 * label_lines + 8
-    narrow_lines = max((_wrap(c, 14).count("<br>") + 1 for c in columns), default=1)
-    level = 13 * narrow_lines + 4  # px of one header level
-    top = 2 * level + gap + 4
+    # Each level is as tall as its own tallest header: one long name does not push the other level up.
+    lines = [_wrap(c, 14).count("<br>") + 1 for c in columns]
+    lower, upper = (13 * max(lines[parity::2], default=0) + 4 for parity in (0, 1))
+    top = lower + upper + gap + 4
     annotations = [{"x": 0, "xref": "paper", "y": k, "yref": "y", "text": _wrap(r, 38), "showarrow": False,
                     "xanchor": "left", "yanchor": "bottom", "yshift": cell / 2 + 2, "align": "left",
                     "font": {"size": 12}} for k, r in enumerate(rows)]
     annotations += [{"x": c, "xref": "x", "y": 1, "yref": "paper", "text": _wrap(c, 14), "showarrow": False,
-                     "yanchor": "bottom", "yshift": gap + (level if k % 2 else 0), "font": {"size": 10.5},
+                     "yanchor": "bottom", "yshift": gap + (lower if k % 2 else 0), "font": {"size": 10.5},
                      "align": "center"} for k, c in enumerate(columns)]
     bare = {"showticklabels": False, "showgrid": False, "zeroline": False, "ticks": "", "fixedrange": True}
-    narrow_layout = {**base, "margin": {"l": 2, "r": 2, "t": top, "b": 6}, "height": top + 6 + (cell + gap) * len(rows),
+    narrow_layout = {**base, "margin": {"l": 2, "r": 2, "t": top, "b": 6},
+                     "height": top + 6 + (cell + gap) * len(rows),
                      "annotations": annotations,
                      "xaxis": {**bare, "type": "category"},
                      "yaxis": {**bare, "range": [len(rows) - 0.5, -0.5]}}
@@ -239,6 +258,7 @@ def trend_lines(labels: list[str], series: list[Series]) -> Spec:
     layout = {"font": FONT, "margin": {"l": 4, "r": 16, "t": 8, "b": 8}, "paper_bgcolor": "white",
               "plot_bgcolor": "white", "height": 320, "dragmode": False,
               "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
-              "yaxis": {"range": [0, 100], "title": {"text": "%"}, "fixedrange": True, "gridcolor": "#e5e9ee"},
+              "yaxis": {"range": [0, 100], "title": {"text": "%"}, "fixedrange": True,
+                        "gridcolor": "#e5e9ee"},
               "xaxis": {"fixedrange": True}}
     return {"data": data, "layout": layout}

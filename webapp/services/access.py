@@ -20,7 +20,8 @@ def may_see(session: Session, user: User, units: Layout, level: str, unit_id: in
     if user.role == "tillitsvalgt" and user.kommune_id is not None:
         if level == "school":
             return units.kommune_of.get(unit_id) == user.kommune_id
-        return (level == "kommune" and unit_id == user.kommune_id) or _above(units, level, unit_id, user.kommune_id)
+        return ((level == "kommune" and unit_id == user.kommune_id)
+                or _above(units, level, unit_id, user.kommune_id))
     schools = user.school_ids
     if level == "school":
         return unit_id in schools
@@ -37,8 +38,10 @@ def _above(units: Layout, level: str, unit_id: int, kommune_id: int | None) -> b
     return level == "round" and kommune_id in units.fylke_of  # only a round their kommune takes part in
 
 
-def may_open(session: Session, user: User, found: Round | None, units: Layout, level: str, unit_id: int) -> bool:
-    """Whether the user may open a unit's results: False alike for a missing round or unit and one out of scope.
+def may_open(session: Session, user: User, found: Round | None, units: Layout, level: str,
+             unit_id: int) -> bool:
+    """Whether the user may open a unit's results: False alike for a missing round or unit and one out of
+    scope.
 
     Callers answer every False in the same way, so that nobody can find out which units exist beyond their
     own scope. A draft round has no results for anyone.
@@ -49,7 +52,8 @@ def may_open(session: Session, user: User, found: Round | None, units: Layout, l
 
 def visible_rounds(session: Session, user: User) -> list[Round]:
     """The rounds whose results the user may open, newest first."""
-    rounds = session.scalars(select(Round).where(Round.status != "draft").order_by(Round.created_at.desc())).all()
+    rounds = session.scalars(
+        select(Round).where(Round.status != "draft").order_by(Round.created_at.desc())).all()
     return [r for r in rounds if may_open(session, user, r, layout(session, r.id), "round", 0)]
 
 

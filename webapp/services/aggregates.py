@@ -39,7 +39,8 @@ def _responses(session: Session, codebook: Codebook, round_id: int, school_ids: 
     if school_ids is not None:
         query = query.where(table.c.school_id.in_(school_ids))
     rows = session.execute(query).all()
-    blobs = [r.vector if r.vector is not None else _encode_from_answers(session, codebook, r.id) for r in rows]
+    blobs = [r.vector if r.vector is not None else _encode_from_answers(session, codebook, r.id)
+             for r in rows]
     return rows, codebook.matrix(blobs)
 
 
@@ -47,7 +48,8 @@ def _encode_from_answers(session: Session, codebook: Codebook, response_id: str)
     """Encode a response stored before vectors existed, from its answer rows (and keep the result)."""
     answers: dict[str, object] = {}
     kinds = {item.key: item.type for item in codebook.items}
-    for row in session.scalars(select(Answer).where(Answer.response_id == response_id).order_by(Answer.position)):
+    query = select(Answer).where(Answer.response_id == response_id).order_by(Answer.position)
+    for row in session.scalars(query):
         kind = kinds.get(row.item_key)
         if kind == "multi":
             answers.setdefault(row.item_key, []).append(row.value)
@@ -85,7 +87,8 @@ def _to_rows(codebook: Codebook, questionnaire: Questionnaire, round_id: int, le
         for u, unit_id in enumerate(unit_ids):
             kept = stored(codebook, t.counts[u])
             rows.append({
-                "round_id": round_id, "kind": "live", "level": level, "unit_id": unit_id, "grouping": grouping,
+                "round_id": round_id, "kind": "live", "level": level, "unit_id": unit_id,
+                "grouping": grouping,
                 "respondents": int(total[u]), "groups": values,
                 "group_respondents": [int(x) for x in t.respondents[u]],
                 "counts": kept.astype("<i4").tobytes(), "computed_at": at,
@@ -125,12 +128,14 @@ def rebuild(session: Session, found: Round, at: datetime | None = None) -> Rebui
     k_index, f_index = units.roll_up_index()
     by_kommune = {g: aggregation.roll_up(t, k_index, len(kommuner)) for g, t in by_school.items()}
     by_fylke = {g: aggregation.roll_up(t, f_index, len(fylker)) for g, t in by_kommune.items()}
-    by_round = {g: aggregation.roll_up(t, np.zeros(len(fylker), dtype=np.int64), 1) for g, t in by_fylke.items()}
+    by_round = {g: aggregation.roll_up(t, np.zeros(len(fylker), dtype=np.int64), 1)
+                for g, t in by_fylke.items()}
     new_rows = []
     for level, ids, tallies in (("school", list(units.schools), by_school), ("kommune", kommuner, by_kommune),
                                 ("fylke", fylker, by_fylke), ("round", [0], by_round)):
         new_rows.extend(_to_rows(codebook, questionnaire, found.id, level, ids, tallies, at))
-    session.execute(Aggregate.__table__.delete().where(Aggregate.round_id == found.id, Aggregate.kind == "live"))
+    session.execute(Aggregate.__table__.delete().where(Aggregate.round_id == found.id,
+                                                       Aggregate.kind == "live"))
     if new_rows:
         session.execute(Aggregate.__table__.insert(), new_rows)
     published = publication.publish(session, found, at=at)
@@ -142,7 +147,8 @@ def reconcile(session: Session, found: Round, at: datetime | None = None) -> int
     """Rebuild the round from its answers and report how many live rows the incremental updates
     had wrong (they should be none); the rebuild also releases whatever is due."""
     def snapshot() -> dict:
-        rows = session.scalars(select(Aggregate).where(Aggregate.round_id == found.id, Aggregate.kind == "live",
+        rows = session.scalars(select(Aggregate).where(Aggregate.round_id == found.id,
+                                                       Aggregate.kind == "live",
                                                        Aggregate.respondents > 0)).all()
         return {(r.level, r.unit_id, r.grouping): (r.group_respondents, r.counts) for r in rows}
     before = snapshot()
@@ -193,7 +199,8 @@ def refresh_school(session: Session, found: Round, school_id: int, at: datetime 
     whole: Layout | None = None  # the round's layout, only if a parent must be summed from its children
     for level, unit_id in chain[1:]:
         if had_school and all((level, unit_id, g) in old for g in GROUPINGS):
-            tallies = {g: _from_rows(codebook, [old[(level, unit_id, g)]], sizes[g]) + delta[g] for g in GROUPINGS}
+            tallies = {g: _from_rows(codebook, [old[(level, unit_id, g)]], sizes[g]) + delta[g]
+                       for g in GROUPINGS}
         else:  # no complete row to move by the difference: sum the children, written first
             session.execute(table.insert(), pending)
             pending = []

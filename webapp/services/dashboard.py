@@ -27,7 +27,7 @@ MOST_FIRST_SCALES = ("hyppighet6", "mote3")    # ordered, most first: darkest fi
 
 
 def scale_colours(scale: str | None, count: int) -> list[str]:
-    """The colours of a stacked chart's options: diverging, ordered, or distinct hues for unordered options."""
+    """The colours of a stacked chart's options: diverging, ordered, or distinct hues for unordered ones."""
     if scale in DIVERGING_SCALES:
         return palettes.diverging(count)
     if scale in MOST_FIRST_SCALES:
@@ -50,8 +50,8 @@ def group_names(ctx: Context, grouping: str) -> dict[str, str]:
     """
     names = {k: ctx.t(v) for k, v in group_labels(ctx.questionnaire, grouping).items()}
     if grouping == "yrkesgruppe" and "miljoterapeut_bsv" in names:
-        names["miljoterapeut_bsv"] = _("Milieu therapist, social educator, social worker, child welfare worker "
-                                       "or special needs educator")
+        names["miljoterapeut_bsv"] = _("Milieu therapist, social educator, social worker, child welfare "
+                                       "worker or special needs educator")
     return names
 
 
@@ -65,7 +65,8 @@ class Panel:
     header: list[str]
     rows: list[list[Any]]
     notes: list[str] = field(default_factory=list)
-    shown: bool = True  # False when the unit's cells are hidden: the page says so, with no chart, table or file
+    # False when the unit's cells are hidden: the page says so, with no chart, table or file
+    shown: bool = True
 
     def xlsx(self, about: Sequence[tuple[str, str]] = ()) -> bytes:
         """The table as an Excel workbook (the same rows as the CSV), below a title block of `about`
@@ -124,8 +125,9 @@ def n_range(ns: list[int | None]) -> str:
     return f"n = {low}" if low == high else f"n = {low}–{high}"
 
 
-TREND_INDICATORS = (("utnytte", HIGH), ("felles_kompetanseheving", HIGH), ("utvikling_aktiviteter", ("ingen",)),
-                    ("fornoyd_jobb", AGREE), ("verdsatt_ledelse", AGREE))
+TREND_INDICATORS = (("utnytte", HIGH), ("felles_kompetanseheving", HIGH),
+                    ("utvikling_aktiviteter", ("ingen",)), ("fornoyd_jobb", AGREE),
+                    ("verdsatt_ledelse", AGREE))
 
 
 def trend_panel(ctx: Context, history: list[tuple[str, UnitFigures]]) -> Panel | None:
@@ -145,7 +147,8 @@ def trend_panel(ctx: Context, history: list[tuple[str, UnitFigures]]) -> Panel |
         values = [pct(f.share(codes)) for f in figures]
         series.append(charts.Series(name, values, [f.n for f in figures]))
         rows.append([name, *["–" if v is None else v for v in values]])
-    return Panel("utvikling_over_tid", _("Over time"), _("The same indicators in each round of this survey (%)"),
+    return Panel("utvikling_over_tid", _("Over time"),
+                 _("The same indicators in each round of this survey (%)"),
                  n_range([f.respondents.get("all") for _n, f in history]), charts.trend_lines(labels, series),
                  [_("Indicator"), *labels], rows)
 
@@ -175,7 +178,8 @@ def _blocks(section) -> list[tuple[str, list[Item], Any, Matrix | None]]:
             blocks.append((element.key, list(element.rows), element.text, element))
         elif element.type in ("choice", "multi"):
             previous = blocks[-1] if blocks else None
-            if previous and previous[3] is None and previous[1][0].scale and previous[1][0].scale == element.scale:
+            if (previous and previous[3] is None and previous[1][0].scale
+                    and previous[1][0].scale == element.scale):
                 previous[1].append(element)
             else:
                 blocks.append((element.key, [element], element.text, None))
@@ -187,7 +191,8 @@ def item_panel(ctx: Context, key: str, items: list[Item], stem, matrix: Matrix |
     if first.type == "multi":
         return multi_panel(ctx, first)
     if first.scale in SHARE_SCALES:
-        return share_panel(ctx, key, items, stem, SHARE_SCALES[first.scale], _("Share «to a large» or «very large extent»"), matrix)
+        return share_panel(ctx, key, items, stem, SHARE_SCALES[first.scale],
+                           _("Share «to a large» or «very large extent»"), matrix)
     if first.scale == "enig4":
         return agreement_panel(ctx, key, items, stem, matrix)
     if first.scale in STACKED_SCALES or first.type == "choice":
@@ -210,12 +215,13 @@ def share_panel(ctx: Context, key: str, items: list[Item], stem, codes: tuple[st
     header = [_("Statement"), ctx.unit_label, "n"]
     if ctx.parent is not None:
         parent = [ctx.parent.figure(i.key) for i in items]
-        series.append(charts.Series(ctx.parent_label or "", [pct(f.share(codes)) for f in parent], [f.n for f in parent]))
+        series.append(charts.Series(ctx.parent_label or "", [pct(f.share(codes)) for f in parent],
+                                    [f.n for f in parent]))
         header += [ctx.parent_label or "", "n"]
     national = [reference.share(ctx.reference, i.key, codes) for i in items]
     if any(national):
-        series.append(charts.Series(_("National (NIFU 2023:15)"), [r.values["all"] if r else None for r in national],
-                                    marker=True))
+        series.append(charts.Series(_("National (NIFU 2023:15)"),
+                                    [r.values["all"] if r else None for r in national], marker=True))
         header.append(_("National (NIFU 2023:15)"))
     rows = []
     for k, category in enumerate(categories):
@@ -226,7 +232,8 @@ def share_panel(ctx: Context, key: str, items: list[Item], stem, codes: tuple[st
             if not s.marker:
                 row.append(s.ns[k] if s.ns and s.ns[k] is not None else "–")
         rows.append(row)
-    notes = [_("National figure: %(where)s", where=reference.where_text(r.where, ctx.locale)) for r in national if r]
+    notes = [_("National figure: %(where)s", where=reference.where_text(r.where, ctx.locale))
+             for r in national if r]
     return Panel(key, what, ctx.t(stem), n_range([f.n for f in unit]), charts.share_bars(categories, series),
                  header, rows, sorted(set(notes)))
 
@@ -245,10 +252,11 @@ def agreement_panel(ctx: Context, key: str, items: list[Item], stem, matrix: Mat
         rows.append([label, *([shares[c] for c in item.codes] if shares else ["–"] * len(item.codes)),
                      pct(figure.share(AGREE)) if shares else "–", figure.n if figure.n is not None else "–",
                      national.values["all"] if national else "–"])
-    notes = [_("* negatively worded: agreeing is not a good sign here.")] if any(i.reverse for i in items) else []
+    notes = ([_("* negatively worded: agreeing is not a good sign here.")] if any(i.reverse for i in items)
+             else [])
     header = [_("Statement"), *options, _("Agree in all (%)"), "n", _("National (NIFU 2023:15)")]
-    return Panel(key, agreement_title(key), ctx.t(stem), n_range(ns), charts.diverging_bars(categories, options, percents, ns),
-                 header, rows, notes)
+    return Panel(key, agreement_title(key), ctx.t(stem), n_range(ns),
+                 charts.diverging_bars(categories, options, percents, ns), header, rows, notes)
 
 
 def distribution_panel(ctx: Context, key: str, items: list[Item], stem, matrix: Matrix | None) -> Panel:
@@ -263,9 +271,12 @@ def distribution_panel(ctx: Context, key: str, items: list[Item], stem, matrix: 
         ns.append(figure.n)
         rows.append([categories[-1], *([shares[o.code] for o in options] if shares else ["–"] * len(options)),
                      figure.n if figure.n is not None else "–"])
-    question = ctx.t(stem) if matrix is not None or len(items) == 1 else " / ".join(ctx.t(i.text) for i in items)
+    question = (ctx.t(stem) if matrix is not None or len(items) == 1
+                else " / ".join(ctx.t(i.text) for i in items))
+    colours = scale_colours(items[0].scale, len(labels))
     return Panel(key, _("Distribution of answers (%)"), question, n_range(ns),
-                 charts.stacked_distribution(categories, labels, percents, ns, scale_colours(items[0].scale, len(labels))), [_("Question"), *labels, "n"], rows)
+                 charts.stacked_distribution(categories, labels, percents, ns, colours),
+                 [_("Question"), *labels, "n"], rows)
 
 
 def multi_panel(ctx: Context, item: Item) -> Panel:
@@ -275,14 +286,15 @@ def multi_panel(ctx: Context, item: Item) -> Panel:
     series = [charts.Series(ctx.unit_label, values, [figure.n] * len(values))]
     national = [reference.share(ctx.reference, item.key, (o.code,)) for o in item.options]
     if any(national):
-        series.append(charts.Series(_("National (NIFU 2023:15)"), [r.values["all"] if r else None for r in national],
-                                    marker=True))
+        series.append(charts.Series(_("National (NIFU 2023:15)"),
+                                    [r.values["all"] if r else None for r in national], marker=True))
     rows = [[c, "–" if v is None else v, "–" if r is None else r.values["all"]]
             for c, v, r in zip(categories, values, national)]
-    notes = sorted({_("National figure: %(where)s", where=reference.where_text(r.where, ctx.locale)) for r in national if r})
+    notes = sorted({_("National figure: %(where)s", where=reference.where_text(r.where, ctx.locale))
+                    for r in national if r})
     return Panel(item.key, _("Share who ticked each option"), ctx.t(item.text), n_range([figure.n]),
-                 charts.share_bars(categories, series), [_("Option"), ctx.unit_label, _("National (NIFU 2023:15)")],
-                 rows, notes)
+                 charts.share_bars(categories, series),
+                 [_("Option"), ctx.unit_label, _("National (NIFU 2023:15)")], rows, notes)
 
 
 def _pupil_groups(ctx: Context) -> list[tuple[str, str, str]]:
@@ -311,8 +323,9 @@ def need_panel(ctx: Context) -> Panel:
                  _("Who works with each pupil group, and how many of them need more competence for it"),
                  n_range([f.n for f in works]), charts.share_bars(labels, series),
                  [_("Pupil group"), _("Work with it (%)"), "n", _("Need more (%)"), "n"], rows,
-                 [_("«Work with the group»: contributed to the school's work with the group to some extent or more. "
-                    "«Need more competence»: to a large or very large extent; asked only of those who work with the group.")])
+                 [_("«Work with the group»: contributed to the school's work with the group to some extent "
+                    "or more. «Need more competence»: to a large or very large extent; asked only of those "
+                    "who work with the group.")])
 
 
 def area_panel(ctx: Context) -> Panel:
@@ -332,15 +345,17 @@ def area_panel(ctx: Context) -> Panel:
         labels.append(ctx.t(area.label))
         need.append(need_value)
         wish.append(wish_value)
-        rows.append([labels[-1], "–" if need_value is None else need_value, "–" if wish_value is None else wish_value])
+        rows.append([labels[-1], "–" if need_value is None else need_value,
+                     "–" if wish_value is None else wish_value])
     series = [charts.Series(_("Need more competence"), need), charts.Series(_("Want to learn more"), wish)]
     return Panel("kompetanseomrader", _("Competence need per area"),
-                 _("Need for more competence with a pupil group, and wishes for what to learn, per competence area"),
+                 _("Need for more competence with a pupil group, and wishes for what to learn, "
+                   "per competence area"),
                  n_range([wished.n]), charts.share_bars(labels, series),
                  [_("Competence area"), _("Need more (%)"), _("Want to learn (%)")], rows,
-                 [_("«Need more competence»: share of those who work with the pupil group who need more to a large or "
-                    "very large extent; areas without such a question show only wishes. «Want to learn more»: share "
-                    "who chose the area among their (at most three) wishes.")])
+                 [_("«Need more competence»: share of those who work with the pupil group who need more to a "
+                    "large or very large extent; areas without such a question show only wishes. «Want to "
+                    "learn more»: share who chose the area among their (at most three) wishes.")])
 
 
 def need_heatmap_panel(ctx: Context) -> Panel:
@@ -372,7 +387,8 @@ def comparison_panel(ctx: Context) -> Panel | None:
         item = ctx.questionnaire.items.get(figure.item)
         if figure.group_by != "all" or item is None or item.section not in COMPARED_SECTIONS:
             continue
-        if (item.type == "multi" and figure.codes != ("ingen",)) or any(f.item == item.key for _l, _u, f in picked):
+        if ((item.type == "multi" and figure.codes != ("ingen",))
+                or any(f.item == item.key for _l, _u, f in picked)):
             continue
         unit = ctx.unit.figure(item.key)
         label = ctx.t(item.text).rstrip("?")
@@ -382,12 +398,15 @@ def comparison_panel(ctx: Context) -> Panel | None:
     if not picked:
         return None
     labels = [label for label, _u, _f in picked]
-    series = [charts.Series(ctx.unit_label, [pct(u.share(f.codes)) for _l, u, f in picked], [u.n for _l, u, f in picked])]
+    series = [charts.Series(ctx.unit_label, [pct(u.share(f.codes)) for _l, u, f in picked],
+                            [u.n for _l, u, f in picked])]
     if ctx.parent is not None:
         parents = [ctx.parent.figure(f.item) for _l, _u, f in picked]
-        series.append(charts.Series(ctx.parent_label or "", [pct(p.share(f.codes)) for p, (_l, _u, f) in zip(parents, picked)],
+        series.append(charts.Series(ctx.parent_label or "",
+                                    [pct(p.share(f.codes)) for p, (_l, _u, f) in zip(parents, picked)],
                                     [p.n for p in parents]))
-    series.append(charts.Series(_("National (NIFU 2023:15)"), [f.values["all"] for _l, _u, f in picked], marker=True))
+    series.append(charts.Series(_("National (NIFU 2023:15)"), [f.values["all"] for _l, _u, f in picked],
+                                marker=True))
     rows = [[label, *["–" if s.values[k] is None else s.values[k] for s in series],
              reference.where_text(f.where, ctx.locale)]
             for k, (label, _u, f) in enumerate(picked)]

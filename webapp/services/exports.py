@@ -31,7 +31,8 @@ def as_json(figures: UnitFigures, unit_key: str | None) -> dict[str, Any]:
     }
 
 
-CSV_COLUMNS = ("round", "level", "unit", "by", "item", "group", "n", "option", "count", "percent", "suppressed")
+CSV_COLUMNS = ("round", "level", "unit", "by", "item", "group", "n", "option", "count", "percent",
+               "suppressed")
 
 
 def as_csv(figures: UnitFigures) -> str:

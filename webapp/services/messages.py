@@ -34,6 +34,7 @@ def answer_error_message(error: AnswerError, item: Item | None = None) -> str:
         "unknown_item": lambda: _("the questionnaire has no question «%(key)s»", key=error.key),
         "hidden": lambda: _("this question is not asked given the answer to %(item)s, so it must be empty",
                             item=getattr(p.get("condition"), "item", "?")),
-        "screened_out": lambda: _("a screening answer ends the questionnaire here, so this row is not a response"),
+        "screened_out": lambda: _("a screening answer ends the questionnaire here, "
+                                  "so this row is not a response"),
     }
     return messages.get(error.code, lambda: _("This answer cannot be used."))()

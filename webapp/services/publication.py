@@ -70,7 +70,8 @@ class _Rows:
         t = self.table
         stored = {r.unit_id: r for r in self.session.execute(
             select(t.c.unit_id, t.c.group_respondents, t.c.counts).where(
-                t.c.round_id == self.found.id, t.c.kind == kind, t.c.level == level, t.c.grouping == grouping))}
+                t.c.round_id == self.found.id, t.c.kind == kind, t.c.level == level,
+                t.c.grouping == grouping))}
         rows = []
         for i, unit_id in enumerate(unit_ids):
             counts = cells.counts[i].astype("<i4").tobytes()
@@ -81,11 +82,13 @@ class _Rows:
             rows.append({"round_id": self.found.id, "kind": kind, "level": level, "unit_id": unit_id,
                          "grouping": grouping, "respondents": int(totals[i]), "groups": groups,
                          "group_respondents": respondents, "counts": counts, "computed_at": at,
-                         "item_n": item_ns(self.codebook, cells.counts[i], respondents).astype("<i4").tobytes()})
+                         "item_n": item_ns(self.codebook, cells.counts[i],
+                                           respondents).astype("<i4").tobytes()})
         if rows:
             changed = [(kind, level, r["unit_id"], grouping) for r in rows]
             self.session.execute(t.delete().where(
-                t.c.round_id == self.found.id, tuple_(t.c.kind, t.c.level, t.c.unit_id, t.c.grouping).in_(changed)))
+                t.c.round_id == self.found.id,
+                tuple_(t.c.kind, t.c.level, t.c.unit_id, t.c.grouping).in_(changed)))
             self.session.execute(t.insert(), rows)
         return len(rows)
 
@@ -139,8 +142,9 @@ def publish(session: Session, found: Round, at: datetime | None = None) -> int:
         changed += rows.write("released", "school", schools, REST, ["rest"],
                               Cells(released.respondents[:, -1:], released.counts[:, -1:]),
                               released.respondents.sum(axis=1), at)
-        changed += _write_levels(rows, groups, {level: (ids, _columns(cells, len(groups)))
-                                                for level, (ids, cells) in _levels(units, released).items()}, at)
+        levels = {level: (ids, _columns(cells, len(groups)))
+                  for level, (ids, cells) in _levels(units, released).items()}
+        changed += _write_levels(rows, groups, levels, at)
     elif found.final_published_at is None:  # the close publishes once; a closed round's figures never move
         changed += _publish_final(rows, units, groups, released, at)
         found.final_published_at = at
@@ -168,7 +172,8 @@ def _columns(cells: Cells, groups: int) -> Cells:
                  np.concatenate([total.counts, cells.counts[:, :groups]], axis=1))
 
 
-def _write_levels(rows: _Rows, groups: list[str], levels: dict[str, tuple[list[int], Cells]], at: datetime) -> int:
+def _write_levels(rows: _Rows, groups: list[str], levels: dict[str, tuple[list[int], Cells]],
+                  at: datetime) -> int:
     """Write every level's published `all` and breakdown rows from Cells (units, 1 + groups)."""
     changed = 0
     for level, (ids, cells) in levels.items():

@@ -12,7 +12,8 @@ import yaml
 # teksten s. 27)"). The phrases those places are made of, in the other languages of the pages; the
 # longest first, so that a phrase is never translated in part.
 WHERE_PHRASES = {
-    "en": [("tallet står i teksten til", "the number is in the text of"), ("tallet står i", "the number is in"),
+    "en": [("tallet står i teksten til", "the number is in the text of"),
+           ("tallet står i", "the number is in"),
            ("tall i teksten rett etter figuren", "number in the text right after the figure"),
            ("tall i teksten", "number in the text"), ("ingen egen figur etter skoleslag",
                                                       "no figure of its own by school type"),

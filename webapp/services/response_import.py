@@ -143,7 +143,8 @@ def _answers(questionnaire: Questionnaire, row: CsvRow) -> tuple[dict[str, Any],
         return {}, problems
     answers, errors = validate_response(questionnaire, raw, strict=True)
     for error in errors:
-        column = error.key if error.key in row.header else ("b_samtykke" if "b_samtykke" in row.header else "school_code")
+        column = (error.key if error.key in row.header
+                  else "b_samtykke" if "b_samtykke" in row.header else "school_code")
         message = answer_error_message(error, questionnaire.items.get(error.key))
         problems.append(row.problem(column, message))
     return answers, problems

@@ -107,7 +107,8 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
         k = 0 if group == ALL else values.index(group)
         if row is None:
             respondents[group] = None
-            figures.update({(item.key, group): Figure(item.key, group, None, None) for item in codebook.items})
+            figures.update({(item.key, group): Figure(item.key, group, None, None)
+                            for item in codebook.items})
             continue
         counts = decode_counts(codebook, row)
         ns = row_ns(codebook, row)[k]
@@ -127,7 +128,8 @@ def unit_figures(session: Session, found: Round, level: str, unit_id: int, unit_
                        figures, published_at, found.privacy_threshold, found.status == "closed")
 
 
-def published_respondents(session: Session, found: Round, level: str, unit_ids: list[int]) -> dict[int, int | None]:
+def published_respondents(session: Session, found: Round, level: str,
+                          unit_ids: list[int]) -> dict[int, int | None]:
     """The number of respondents in each unit's published figures (None: none published yet)."""
     rows = session.execute(select(Aggregate.unit_id, Aggregate.respondents).where(
         Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.level == level,

@@ -24,7 +24,8 @@ def lock_round(session: Session, found: Round) -> None:
 
 def layout(session: Session, round_id: int) -> Layout:
     rows = session.execute(
-        select(School.id, School.kommune_id, Kommune.fylke_id).join(RoundSchool, RoundSchool.school_id == School.id)
+        select(School.id, School.kommune_id, Kommune.fylke_id)
+        .join(RoundSchool, RoundSchool.school_id == School.id)
         .join(Kommune, Kommune.id == School.kommune_id).where(RoundSchool.round_id == round_id)
         .order_by(School.id)).all()
     return Layout(tuple(r[0] for r in rows), {r[0]: r[1] for r in rows}, {r[1]: r[2] for r in rows})

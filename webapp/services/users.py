@@ -67,7 +67,8 @@ def create_user(session: Session, email: str, password: str, role: str, kommune:
     return user
 
 
-def _scope(session: Session, role: str, kommune: str | None, school: str | None) -> tuple[int | None, list[int]]:
+def _scope(session: Session, role: str, kommune: str | None,
+           school: str | None) -> tuple[int | None, list[int]]:
     """The (kommune id, school ids) an account of this role may see."""
     if role == "admin" and (kommune or school):
         raise UserError(_("An administrator sees everything: give no kommune or school."))

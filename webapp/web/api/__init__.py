@@ -27,7 +27,8 @@ def get_aggregates(round_id: int):
     level = request.args.get("level", "round")
     grouping = request.args.get("by", "all")
     if level not in ("round", "fylke", "kommune", "school") or grouping not in GROUPINGS:
-        return jsonify(error="level must be round, fylke, kommune or school; by one of " + ", ".join(GROUPINGS)), 400
+        return jsonify(error="level must be round, fylke, kommune or school; by one of "
+                       + ", ".join(GROUPINGS)), 400
     key = request.args.get("unit")
     try:
         unit_id, name = results.find_unit(db.session, found, level, key)
@@ -37,4 +38,5 @@ def get_aggregates(round_id: int):
         return jsonify(error=str(exc), candidates=[kommuner.as_dict(k) for k in exc.candidates]), 400
     if not access.may_open(db.session, current_user, found, units, level, unit_id):
         return jsonify(NOT_FOUND), 404
-    return jsonify(exports.as_json(results.unit_figures(db.session, found, level, unit_id, name, grouping), key))
+    figures = results.unit_figures(db.session, found, level, unit_id, name, grouping)
+    return jsonify(exports.as_json(figures, key))

@@ -81,7 +81,8 @@ def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str,
     else:
         body, mimetype = panel.xlsx(downloads.title_block(unit)), XLSX
     name = downloads.download_name(unit, panel.key, fmt)
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": content_disposition.attachment(name)})
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": content_disposition.attachment(name)})
 
 
 def _panels(round_id: int, level: str, unit_id: int):
@@ -96,7 +97,8 @@ def _panels(round_id: int, level: str, unit_id: int):
     parent = None
     if parent_ref is not None:
         parent_level, parent_id = parent_ref
-        parent_name = found.name if parent_level == "round" else db.session.get(LEVEL_MODELS[parent_level], parent_id).name
+        parent_name = (found.name if parent_level == "round"
+                       else db.session.get(LEVEL_MODELS[parent_level], parent_id).name)
         parent = results.unit_figures(db.session, found, parent_level, parent_id, parent_name)
     source, reference_figures = reference.load(current_app.config["LAGET"].surveys_dir, questionnaire.slug)
     ctx = dashboard.Context(questionnaire, current_language(), unit, parent, by_yrke, reference_figures,
@@ -134,15 +136,17 @@ def _render(round_id: int, level: str, unit_id: int):
     children = _children(context["round"], level, unit_id, context["units"], invited)
     schools = _schools_below(context["round"], level, unit_id, context["units"], invited)
     slug = "runde" if level == "round" else next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
-    return render_template("dashboards/unit.html", panels=panels, status=status, children=children, schools=schools,
+    return render_template("dashboards/unit.html", panels=panels, status=status, children=children,
+                           schools=schools, level_slug=slug, unit_id=unit_id, link=unit_url,
                            children_level=(context["units"].children(level, unit_id) or ("", []))[0],
-                           level_slug=slug, unit_id=unit_id, link=unit_url, **context)
+                           **context)
 
 
 def _response_rate(found: Round, level: str, unit_id: int, units, unit: results.UnitFigures) -> dict:
     """Invitations, and the answers in the published figures — never the live count, which would
     move the moment a colleague presses Send."""
-    invited = rounds.invitation_count(db.session, found, [s for s in units.schools if units.holds(level, unit_id, s)])
+    invited = rounds.invitation_count(db.session, found,
+                                      [s for s in units.schools if units.holds(level, unit_id, s)])
     answered = unit.respondents.get("all")
     return {"invited": invited, "answered": answered,
             "rate": round(100 * answered / invited) if invited and answered else None}

@@ -10,7 +10,8 @@ from webapp.services.results import UnitFigures
 
 
 def level_name(level: str) -> str:
-    return {"school": _("school"), "kommune": _("kommune"), "fylke": _("fylke"), "round": _("whole round")}[level]
+    return {"school": _("school"), "kommune": _("kommune"), "fylke": _("fylke"),
+            "round": _("whole round")}[level]
 
 
 def figures_date(unit: UnitFigures) -> date:
@@ -33,5 +34,6 @@ def title_block(unit: UnitFigures) -> list[tuple[str, str]]:
         (_("Unit"), f"{unit.unit_name} ({level_name(unit.level)})"),
         (_("Figures published"), published),
         (_("Downloaded"), format_date(date.today(), "long")),
-        (_("Privacy threshold"), _("No figure rests on the answers of fewer than %(n)d people.", n=unit.threshold)),
+        (_("Privacy threshold"),
+         _("No figure rests on the answers of fewer than %(n)d people.", n=unit.threshold)),
     ]
