@@ -43,6 +43,10 @@ def run_scenarios(run: Run, only: set[str]) -> list:
         result = scenario(run)
         print(report.console(result), flush=True)
         results.append(result)
+        if result.converged is None:
+            still = run.reset()
+            print("chaos: reset (worker restarted, `laget rebuild`): "
+                  + ("; ".join(still) + " still" if still else "clean again"), flush=True)
     return results
 
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bench.common import BIN, PROJECT_ROOT
 from bench.faults.checks import Ledger, Secrets
 from bench.faults.load import FREE_TEXT_ITEM, Crowd, Outcome, marker
 from bench.faults.stack import Stack
@@ -105,6 +107,24 @@ class Run:
         self._converge(result, fault_end)
         self._read_logs(result, marks)
         return result
+
+    def reset(self) -> list[str]:
+        """After a scenario that did not converge: restart the worker (its pool mover waits minutes before
+        it retries a failed batch) and run `laget rebuild`, so the next scenario starts clean; return what
+        still does not hold."""
+        self.stack.worker.stop()
+        self.stack.start_worker()
+        done = subprocess.run([str(BIN / "laget"), "rebuild", "--round", self.fixture.round_name],
+                              env=self.stack.env, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              timeout=300, check=False)
+        problems = [] if done.returncode == 0 else [f"`laget rebuild` exited with {done.returncode}"]
+        deadline = time.monotonic() + self.knobs.converge
+        while time.monotonic() < deadline:
+            unmet = self.ledger.unmet()
+            if not unmet:
+                return problems
+            time.sleep(1)
+        return problems + unmet
 
     def _converge(self, result: Result, fault_end: float) -> None:
         deadline = fault_end + self.knobs.converge
