@@ -7,6 +7,8 @@ from pathlib import Path
 
 from limits import parse_many
 
+from webapp.domain.inputs import whole_number
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -111,19 +113,19 @@ def _login_settings(env: dict[str, str]) -> dict[str, object]:
 
 
 def _positive_int(name: str, raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None
+    value = whole_number(raw)
+    if value is None:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.")
     if value < 1:
         raise ConfigError(f"{name} must be at least 1, got {value}.")
     return value
 
 
 def _whole_number(name: str, raw: str) -> int:
-    if not raw.strip().isdigit():
+    number = whole_number(raw)  # ASCII digits: "²".isdigit() is true, and int("²") raises
+    if number is None:
         raise ConfigError(f"{name} must be 0 or a positive whole number, got {raw!r}.")
-    return int(raw)
+    return number
 
 
 def _check_rate_limit(name: str, value: str) -> None:

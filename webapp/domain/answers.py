@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from webapp.domain.inputs import clean_text
 from webapp.domain.questionnaire import Item, Questionnaire, Section
 
 Answers = dict[str, Any]
@@ -76,6 +77,19 @@ def _check_integer(item: Item, value: Any) -> AnswerError | None:
     return None
 
 
+def clean(item: Item, value: Any) -> Any:
+    """Drop the control characters of a free-text answer (and make its newlines LF); others are kept."""
+    if item.type == "text" and isinstance(value, str):
+        return clean_text(value).strip()
+    return value
+
+
+def clean_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Answers:
+    """Clean every free-text answer: for answers kept before control characters were dropped on the way in."""
+    items = questionnaire.items
+    return {key: clean(items[key], value) if key in items else value for key, value in answers.items()}
+
+
 def normalise(item: Item, value: Any) -> Any:
     """Put a valid value in canonical form (multi-select codes in option order)."""
     if item.type == "multi" and isinstance(value, list):
@@ -97,7 +111,7 @@ def apply_section(
         merged.pop(item.key, None)
         if not is_visible(item, merged):
             continue
-        value = submitted.get(item.key)
+        value = clean(item, submitted.get(item.key))
         problem = check_value(item, value)
         if problem is not None:
             errors.append(problem)
@@ -147,7 +161,7 @@ def validate_response(
             errors.append(AnswerError(key, "unknown_item"))
     for section in questionnaire.sections:
         for item in section.items:
-            value = answers.get(item.key)
+            value = clean(item, answers.get(item.key))
             if not is_visible(item, merged):
                 if strict and not is_empty(value):
                     errors.append(AnswerError(item.key, "hidden", {"condition": item.show_if}))

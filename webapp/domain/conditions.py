@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from webapp.domain.inputs import whole_number
+
 OPERATORS = ("equals", "in", "at_least", "any_except")
 Answers = Mapping[str, Any]
 
@@ -39,7 +41,7 @@ class Condition:
         if self.operator in ("equals", "in") and target_type == "multi":
             out.append(f"use 'any_except' for the multi-select item {self.item}")
         if self.operator == "at_least":
-            numeric = target_type == "integer" or all(c.isdigit() for c in target_codes)
+            numeric = target_type == "integer" or all(whole_number(c) is not None for c in target_codes)
             if not numeric:
                 out.append(f"'at_least' needs a numeric item, {self.item} has non-numeric options")
         elif target_codes:

@@ -37,6 +37,9 @@ class Invitation(db.Model):
     sealed_draft: Mapped[bytes | None] = mapped_column(LargeBinary)
     draft_page: Mapped[int] = mapped_column(Integer, default=0)
     draft_saved_on: Mapped[date | None] = mapped_column(Date)
+    # SHA-256 of the random send id of the Send that used the link (webapp.services.answering.submit):
+    # the same Send repeated is thanked, another device's is told the link is used. Cleared at the close.
+    send_hash: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def responded(self) -> bool:

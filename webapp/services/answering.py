@@ -1,7 +1,10 @@
 """Answering a questionnaire from a personal link: drafts, screening, and the anonymous submit."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -195,17 +198,48 @@ def _screen_out(session: Session, link: Link, reason: str) -> None:
 
 @dataclass(frozen=True)
 class SubmitResult:
+    """`stored`: this Send stored the answers; `sent_before`: the same Send already had (a repeat)."""
+
     stored: bool
     errors: list[AnswerError]
+    sent_before: bool = False
 
 
-def submit(session: Session, link: Link) -> SubmitResult:
+def new_send_id() -> str:
+    """Return a random id for one rendering of the summary's Send button."""
+    return secrets.token_urlsafe(16)
+
+
+def _send_hash(send_id: str | None) -> str | None:
+    if not send_id or len(send_id) > 100:
+        return None
+    return hashlib.sha256(send_id.encode("utf-8", "replace")).hexdigest()
+
+
+def sent_with(session: Session, token: str, send_id: str | None) -> bool:
+    """Return whether this link was used by a Send with this send id (the same Send, repeated)."""
+    if not token or len(token) > 100:
+        return False
+    return _sent_with(session, Invitation.token_hash == hash_token(token), send_id)
+
+
+def _sent_with(session: Session, which: Any, send_id: str | None) -> bool:
+    wanted = _send_hash(send_id)
+    if wanted is None:
+        return False
+    stored = session.scalar(select(Invitation.send_hash).where(which, Invitation.state == "responded"))
+    return stored is not None and hmac.compare_digest(stored, wanted)
+
+
+def submit(session: Session, link: Link, send_id: str | None = None) -> SubmitResult:
     """Move the draft into the response pool, exactly once.
 
-    The invitation is claimed with a conditional UPDATE, so a double click or a replayed POST finds
-    it already responded and stores nothing. The answers go into the pool sealed, with a random id
-    and no date; the mover (webapp.services.pool) stores them later among the school's others,
-    so this transaction ties the invitation to nothing readable.
+    The invitation is claimed with a conditional UPDATE that keeps the hash of `send_id`. A Send that
+    loses the claim (on PostgreSQL it waits for the winner's commit, on SQLite for its write lock)
+    then reads the winner's hash: the same Send repeated is `sent_before`, any other raises
+    LinkProblem("used"). The answers go into the pool sealed, with a random id and no date; the mover
+    (webapp.services.pool) stores them later among the school's others, so this transaction ties the
+    invitation to nothing readable.
     """
     answers, errors = domain.validate_response(link.questionnaire, domain.prune_hidden(
         link.questionnaire, link.answers))
@@ -213,10 +247,13 @@ def submit(session: Session, link: Link) -> SubmitResult:
         return SubmitResult(False, errors)
     claimed = session.execute(
         update(Invitation).where(Invitation.id == link.invitation.id, Invitation.state == "open")
-        .values(state="responded", sealed_draft=None, draft_page=0, draft_saved_on=None)
+        .values(state="responded", sealed_draft=None, draft_page=0, draft_saved_on=None,
+                send_hash=_send_hash(send_id))
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
-        return SubmitResult(False, [])
+        if _sent_with(session, Invitation.id == link.invitation.id, send_id):
+            return SubmitResult(False, [], sent_before=True)
+        raise LinkProblem("used")
     # A send that began before the round closed must not land after the close: the round's row is
     # share-locked (PostgreSQL; SQLite already holds its write lock here), so a close waits for this
     # transaction and then stores this response with the rest — or this one sees the close and stops.
@@ -247,7 +284,8 @@ def delete_stale_drafts(session: Session, retention_days: int, today: date | Non
 def store_response(session: Session, questionnaire: Questionnaire, round_id: int, school_id: int,
                    answers: dict[str, Any]) -> None:
     """Insert a validated response, its answers and its outbox event (caller commits); it is dated
-    the day it is stored."""
+    the day it is stored. Free text pooled before control characters were dropped is cleaned here."""
+    answers = domain.clean_answers(questionnaire, answers)
     derived = domain.derive(questionnaire, answers)
     response_id = uuid.uuid4().hex
     session.add(Response(

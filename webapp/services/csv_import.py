@@ -16,10 +16,12 @@ from typing import TextIO
 
 from flask_babel import gettext as _
 
-# What openpyxl refuses to write and PostgreSQL to store (NUL), and the stand-ins of undecodable bytes.
-_SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\udc80-\udcff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+from webapp.domain.inputs import LINE_CONTROLS, character_code, control_character
+
+# The stand-ins of undecodable bytes; a line is looked at cell by cell only when it holds one of them
+# or a control character that text with lines may not hold (webapp.domain.inputs).
 _UNDECODABLE = re.compile(r"[\udc80-\udcff]")
+_SUSPECT = re.compile(rf"[{LINE_CONTROLS}\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,15 @@ class CsvRow:
         if limit is None or len(self.values[column]) <= limit:
             return None
         return self.problem(column, _("at most %(count)d characters", count=limit))
+
+    def not_one_line(self, column: str) -> ImportProblem | None:
+        """A problem when a value that must be one line (a name, a code) holds a tab or a line break."""
+        found = control_character(self.values[column])
+        return None if found is None else self.control_problem(column, found)
+
+    def control_problem(self, column: str, char: str) -> ImportProblem:
+        return self.problem(column, _("contains the control character %(code)s, which cannot be stored; "
+                                      "remove it", code=character_code(char)))
 
 
 def open_csv(path: Path) -> TextIO:
@@ -170,11 +181,9 @@ def _header(lines: _Lines, reader, delimiter: str, required: Sequence[str],  # n
 
 def _control_characters(row: CsvRow, cells: list[str]) -> Iterator[ImportProblem]:
     for name, cell in zip(row.header, cells):
-        found = _CONTROL.search(cell)
+        found = control_character(cell, lines=True)
         if found:
-            code = f"U+{ord(found.group()):04X}" + (" (NUL)" if found.group() == "\x00" else "")
-            yield row.problem(name, _("contains the control character %(code)s, which cannot be stored; "
-                                      "remove it", code=code))
+            yield row.control_problem(name, found)
 
 
 def _unparsable(exc: Exception, lines: _Lines, start: int, delimiter: str,

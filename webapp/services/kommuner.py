@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from webapp.domain.inputs import control_character
 from webapp.models import Fylke, Kommune
 
-NUMBER = re.compile(r"\d{4}")
+NUMBER = re.compile(r"[0-9]{4}")  # ASCII digits: \d would take ١٨١٨ too
 
 
 class KommuneNotFound(LookupError):
@@ -49,6 +50,8 @@ def as_dict(kommune: Kommune) -> dict[str, str | None]:
 def resolve_kommune(session: Session, given: str) -> Kommune:
     """Return the kommune with this number, or the only one with this name; raise a LookupError."""
     given = given.strip()
+    if control_character(given):  # no name holds one, and PostgreSQL refuses NUL in a comparison
+        raise KommuneNotFound(_("There is no kommune called «%(name)s».", name=given))
     if NUMBER.fullmatch(given):
         found = session.scalar(select(Kommune).where(Kommune.number == given))
         if found is None:

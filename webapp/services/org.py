@@ -22,7 +22,7 @@ from webapp.services.kommuner import describe
 log = logging.getLogger(__name__)
 ORG_COLUMNS = ("kommune", "fylke", "school_code", "school_name", "skoleslag")
 OPTIONAL_COLUMNS = ("kommunenummer",)
-KOMMUNENUMMER = re.compile(r"\d{4}")
+KOMMUNENUMMER = re.compile(r"[0-9]{4}")  # ASCII digits: \d would take ١٨١٨ too
 # The database column each value goes to: longer values are refused with their line and column.
 STORED_IN = {"kommune": Kommune.name, "fylke": Fylke.name, "school_code": School.code,
              "school_name": School.name}
@@ -83,6 +83,7 @@ def _check_row(row: CsvRow, seen: _Seen) -> list[ImportProblem]:
         problems.append(row.problem("skoleslag", _(
             "«%(value)s» is not a school type; use grunnskole or vgs", value=row.values["skoleslag"])))
     problems.extend(p for c, stored in STORED_IN.items() if (p := row.too_long(c, stored.type.length)))
+    problems.extend(p for c in row.header if (p := row.not_one_line(c)))
     code = row.values["school_code"]
     if code in seen.codes:
         problems.append(row.problem("school_code", _(

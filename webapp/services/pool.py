@@ -91,14 +91,14 @@ def _unseal_all(rows: list[Any], round_id: int, school_id: int) -> list[dict[str
 
 
 def close_round(session: Session, target: Round) -> int:
-    """Store every pooled response of a closing round whatever the count, delete its drafts and
-    re-stamp all its invitations; returns how many responses were stored (caller commits, then
-    calls vacuum)."""
+    """Store every pooled response of a closing round whatever the count, delete its drafts and send
+    hashes and re-stamp all its invitations; returns how many responses were stored (caller commits,
+    then calls vacuum)."""
     schools = session.scalars(select(PooledResponse.school_id).where(PooledResponse.round_id == target.id)
                               .distinct()).all()
     moved = sum(move_unit(session, target.id, school_id, force=True) for school_id in schools)
     session.execute(update(Invitation).where(Invitation.round_id == target.id)
-                    .values(sealed_draft=None, draft_page=0, draft_saved_on=None)
+                    .values(sealed_draft=None, draft_page=0, draft_saved_on=None, send_hash=None)
                     .execution_options(synchronize_session=False))
     return moved
 

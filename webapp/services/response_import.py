@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from webapp.domain.answers import derive, validate_response
 from webapp.domain.codebook import Codebook
+from webapp.domain.inputs import whole_number
 from webapp.domain.questionnaire import Item, Questionnaire
 from webapp.models import Answer, OutboxEvent, Response, Round, RoundSchool, School
 from webapp.services import outbox, surveys
@@ -154,5 +155,8 @@ def _value(item: Item, cell: str) -> Any:
     if item.type == "multi":
         return [part.strip() for part in cell.split("|") if part.strip()]
     if item.type == "integer":
-        return int(cell)
+        number = whole_number(cell)  # the answering page's rule: ASCII digits, not ² or ٣
+        if number is None:
+            raise ValueError(cell)
+        return number
     return cell

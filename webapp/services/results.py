@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from webapp.domain import aggregation
 from webapp.domain.breakdowns import group_values
+from webapp.domain.inputs import control_character
 from webapp.domain.slots import decode_counts, row_ns, slot_layout
 from webapp.models import Aggregate, Fylke, Round, School
 from webapp.services.aggregates import codebook_of
@@ -75,7 +76,9 @@ def find_unit(session: Session, found: Round, level: str, key: str | None) -> tu
     """Resolve a school code, kommune (number or name) or fylke name to its id and display name."""
     if level == "round":
         return 0, found.name
-    if level == "kommune":  # a number or an unambiguous name; AmbiguousKommune lists the candidates
+    if control_character(key or "") is not None:  # no unit's name holds one; PostgreSQL refuses NUL
+        unit = None
+    elif level == "kommune":  # a number or an unambiguous name; AmbiguousKommune lists the candidates
         try:
             unit = resolve_kommune(session, key or "")
         except KommuneNotFound:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.domain.inputs import character_code, control_character
 from webapp.models import Invitation, Kommune, Round, RoundSchool, School, SchoolStats
 from webapp.services import surveys
 from webapp.services.kommuner import resolve_kommune
@@ -44,6 +45,9 @@ def create_round(session: Session, surveys_dir: Path, survey: str, name: str,
                  school_codes: list[str] | None = None, kommune: str | None = None,
                  privacy_threshold: int = 5) -> Round:
     """Create a draft round of the newest version of `survey` for the chosen schools."""
+    if (found := control_character(name)) is not None:
+        raise RoundError(_("The round's name contains the control character %(code)s; remove it.",
+                           code=character_code(found)))
     if session.scalar(select(Round.id).filter_by(name=name)) is not None:
         raise RoundError(_("A round called «%(name)s» already exists.", name=name))
     try:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.domain.inputs import character_code, control_character
 from webapp.models import Kommune, School, User, UserSchool
 from webapp.models.user import ROLES
 from webapp.services.kommuner import resolve_kommune
@@ -28,6 +29,12 @@ class WrongPassword(UserError):
 def normalise_email(email: str) -> str:
     """Return an e-mail address as accounts store it: trimmed and lower-cased."""
     return email.strip().lower()
+
+
+def email_control_message(char: str) -> str:
+    """Say that an e-mail address holds a control character (no account's does)."""
+    return _("The e-mail address contains the control character %(code)s; remove it.",
+             code=character_code(char))
 
 
 def hash_password(password: str) -> str:
@@ -57,6 +64,8 @@ def create_user(session: Session, email: str, password: str, role: str, kommune:
         raise UserError(_("Unknown role %(role)s; use one of %(roles)s.", role=role, roles=", ".join(ROLES)))
     if "@" not in email:
         raise UserError(_("That does not look like an e-mail address."))
+    if (found := control_character(email)) is not None:
+        raise UserError(email_control_message(found))
     _check_new_password(password)
     if _find(session, email) is not None:
         raise UserError(_("An account with that e-mail address already exists."))

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 
+from webapp.domain.inputs import whole_number
 from webapp.extensions import db, login_manager
 from webapp.models import User
 from webapp.services import users
@@ -26,11 +27,12 @@ def _prepare_unknown_account_hash(state) -> None:  # noqa: ANN001
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """Return the session's user while the session's version is still the user's."""
-    user_id, _sep, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    user_part, _sep, version_part = session_id.partition(":")
+    user_id, version = whole_number(user_part), whole_number(version_part)
+    if user_id is None or version is None:
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.session_version == int(version) else None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.session_version == version else None
 
 
 @bp.errorhandler(RateLimitExceeded)

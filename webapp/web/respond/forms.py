@@ -11,23 +11,25 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from webapp.domain.inputs import clean_text, whole_number
 from webapp.domain.questionnaire import Section
 
 
 def page_answers(section: Section, form: MultiDict) -> dict[str, Any]:
     """Return the posted values of a page's items: codes, lists of codes, whole numbers or text.
 
-    A number that is not a whole number is kept as typed, so the domain reports «not a number».
+    Control characters are dropped and newlines made LF. A number that is not a whole number in ASCII
+    digits is kept as typed, so the domain reports «not a number» and the page is shown again.
     """
     out: dict[str, Any] = {}
     for item in section.items:
         if item.type == "multi":
-            out[item.key] = form.getlist(item.key)
+            out[item.key] = [clean_text(code) for code in form.getlist(item.key)]
             continue
-        raw = form.get(item.key, "").strip()
+        raw = clean_text(form.get(item.key, "")).strip()
         if item.type == "integer" and raw:
-            compact = raw.replace(" ", "")
-            out[item.key] = int(compact) if compact.isdigit() else raw
+            number = whole_number(raw)
+            out[item.key] = raw if number is None else number
         else:
             out[item.key] = raw or None
     return out

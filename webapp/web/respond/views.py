@@ -16,6 +16,8 @@ from webapp.web.respond.presenter import answer_text, page_context, summary_rows
 
 # A page opened with «Change» from the summary carries ?til=oppsummering, and leads back there.
 RETURN_ARG = "til"
+# The summary form's random id of one Send (answering.submit keeps its hash on the used invitation).
+SEND_ID = "send_id"
 LINK_STATUS = {"unknown": 404, "not_open": 404, "used": 410, "closed": 410, "screened_out": 410}
 
 
@@ -63,20 +65,27 @@ def show_page(token: str, key: str):
 
 @bp.route("/<token>/oppsummering", methods=["GET", "POST"])
 def show_summary(token: str):
-    link = answering.open_link(db.session, token)
+    """Show the answers with a Send button; the form's send id makes a repeated Send end at «thanks»."""
+    send_id = request.form.get(SEND_ID) if request.method == "POST" else None
+    try:
+        link = answering.open_link(db.session, token)
+    except LinkProblem as problem:  # read after the link was used: by this same Send, repeated?
+        if problem.reason == "used" and answering.sent_with(db.session, token, send_id):
+            return redirect(url_for(".show_thanks", token=token))
+        raise
     if not link.may_open(SUMMARY):
         return redirect(url_for(".show_page", token=token, key=link.resume_page()))
     if link.end_reason():
         return redirect(url_for(".confirm_end", token=token))
     problems = []
     if request.method == "POST":
-        result = answering.submit(db.session, link)
+        result = answering.submit(db.session, link, send_id)
         db.session.commit()
-        if result.stored or not result.errors:
+        if result.stored or result.sent_before:
             return redirect(url_for(".show_thanks", token=token))
         problems = result.errors
     return render_template(
-        "respond/summary.html", link=link, token=token,
+        "respond/summary.html", link=link, token=token, send_id=send_id or answering.new_send_id(),
         rows=summary_rows(link), problems=[(p, answer_error_message(
             p, link.questionnaire.items.get(p.key)), link.questionnaire.items.get(p.key)) for p in problems],
         back_key=link.page_before(SUMMARY)), 422 if problems else 200
