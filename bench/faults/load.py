@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import queue
+import re
 import secrets
 import threading
 import time
@@ -22,6 +23,8 @@ from bench.loadgen import CSRF_RE, FIRST_PAGE, SUMMARY, Browser
 
 FREE_TEXT_ITEM = "fritekst"
 RETRY_PAUSE = 1.0
+SEND_FIELDS = ("csrf_token", "send_id")  # what the summary's Send form carries (templates/respond)
+HIDDEN_RE = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
 def marker() -> tuple[str, str]:
@@ -78,15 +81,27 @@ def walk_pages(browser: Browser, token: str, csrf: str, pages: dict[str, list], 
     raise RuntimeError("the pages never reached the summary")
 
 
-def send(browser: Browser, token: str, csrf: str) -> tuple[int, str]:
-    """Press Send once; return the status and where it leads."""
-    status, headers, _body, _elapsed = browser.request("POST", f"/s/{token}/{SUMMARY}",
-                                                       urlencode([("csrf_token", csrf)]))
+def summary_form(browser: Browser, token: str) -> list[tuple[str, str]]:
+    """Open the summary, as a person does before pressing Send; return its form's hidden fields."""
+    status, _headers, body, _elapsed = browser.request("GET", f"/s/{token}/{SUMMARY}")
+    _status("GET summary", status)
+    if status != 200:
+        raise RuntimeError(f"GET summary: HTTP {status}")
+    fields: dict[str, str] = {}
+    for name, value in HIDDEN_RE.findall(body.decode("utf-8", "replace")):
+        if name in SEND_FIELDS:
+            fields.setdefault(name, value)  # the Send form's, not another form's on the page
+    return list(fields.items())
+
+
+def send(browser: Browser, token: str, form: list[tuple[str, str]]) -> tuple[int, str]:
+    """Press Send once with the summary's form; return the status and where it leads."""
+    status, headers, _body, _elapsed = browser.request("POST", f"/s/{token}/{SUMMARY}", urlencode(form))
     return status, urlsplit(headers.get("location", "")).path
 
 
-def _sent(browser: Browser, outcome: Outcome, csrf: str) -> bool:
-    status, location = send(browser, outcome.token, csrf)
+def _sent(browser: Browser, outcome: Outcome, form: list[tuple[str, str]]) -> bool:
+    status, location = send(browser, outcome.token, form)
     _status("POST summary", status)
     if status == 302 and location.endswith("/takk"):
         outcome.receipt = True
@@ -98,18 +113,18 @@ def _sent(browser: Browser, outcome: Outcome, csrf: str) -> bool:
 def answer(port: int, job: dict[str, Any], deadline: Callable[[], float]) -> Outcome:
     """Answer one questionnaire, trying again after failures until `deadline()` (time.monotonic)."""
     outcome, browser = Outcome(job["token"]), Browser(port)
-    csrf, at_summary = None, False
+    form: list[tuple[str, str]] = []
     try:
         while time.monotonic() < deadline():
             try:
-                if at_summary and _sent(browser, outcome, csrf):
+                if form and _sent(browser, outcome, form):  # pressed again: the same form
                     return outcome
                 csrf = _start(browser, outcome.token)
                 if csrf is None:
                     outcome.errors.append("GET first page: HTTP 410 (link used)")
                     return outcome
                 walk_pages(browser, outcome.token, csrf, job["pages"])
-                at_summary = True
+                form = summary_form(browser, outcome.token)
             except (Transient, http.client.HTTPException, OSError) as exc:
                 outcome.errors.append(_kind(exc))
                 time.sleep(RETRY_PAUSE)

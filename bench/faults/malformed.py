@@ -10,7 +10,8 @@ import http.client
 from collections import Counter
 from urllib.parse import quote_plus, urlencode
 
-from bench.faults.load import FREE_TEXT_ITEM, Browser, Outcome, _sent, _start, marker, walk_pages
+from bench.faults.load import (FREE_TEXT_ITEM, Browser, Outcome, _sent, _start, marker, summary_form,
+                               walk_pages)
 
 PER_PAGE = 5
 BATCH = 5  # respondents at least: one school's batch (the round's threshold), so the mover stores theirs too
@@ -110,7 +111,7 @@ def send_all(run, result) -> tuple[Counter, list[Outcome]]:
             csrf = _start(browser, job["token"])
             walk_pages(browser, job["token"], csrf, job["pages"],
                        lambda key: sender.page(browser, job["token"], csrf, job["pages"], key))
-            _sent(browser, outcome, csrf)
+            _sent(browser, outcome, summary_form(browser, job["token"]))
         except Exception as exc:  # noqa: BLE001 (recorded; the promise checks tell what it cost)
             outcome.errors.append(f"respondent after malformed POSTs: {type(exc).__name__}: {exc}"[:120])
         finally:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from bench.faults import malformed
-from bench.faults.load import Browser, Outcome, _start, send, walk_pages
+from bench.faults.load import Browser, Outcome, _start, send, summary_form, walk_pages
 from bench.faults.run import Result, Run
 from bench.faults.stack import children, kill_group
 
@@ -128,14 +128,15 @@ def replay_send(run: Run) -> Result:
         first = Browser(run.stack.port)
         csrf = _start(first, job["token"])
         walk_pages(first, job["token"], csrf, job["pages"])
+        form = summary_form(first, job["token"])
         answers: list[tuple[int, str]] = []
         barrier = threading.Barrier(10)
 
-        def press(cookies=dict(first.cookies), token=job["token"], csrf=csrf) -> None:
+        def press(cookies=dict(first.cookies), token=job["token"], form=form) -> None:
             browser = Browser(run.stack.port)
             browser.cookies = cookies
             barrier.wait()
-            answers.append(send(browser, token, csrf))
+            answers.append(send(browser, token, form))
         threads = [threading.Thread(target=press) for _n in range(10)]
         for thread in threads:
             thread.start()
