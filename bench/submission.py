@@ -157,7 +157,8 @@ class Fixture:
 
 
 def gunicorn(port: int) -> Service:
-    argv = [str(BIN / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", str(WORKERS),
+    argv = [str(BIN / "gunicorn"), "-c", "python:webapp.gunicorn_conf", "--bind", f"{HOST}:{port}",
+            "--workers", str(WORKERS),
             "--worker-class", "gthread", "--threads", str(THREADS), "webapp:create_app()"]
     return Service("gunicorn", argv, app_env())
 

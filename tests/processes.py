@@ -142,9 +142,12 @@ def wait_for_http(url: str, service: Service, timeout: float = 30.0) -> None:
     wait_until(answers, timeout=timeout, what=f"{service.name} at {url}")
 
 
-def gunicorn(database_url: str, port: int, redis_url: str | None = None, **extra: str) -> Service:
-    return Service("web", [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                           "--worker-class", "gthread", "--threads", "4", "webapp:create_app()"],
+def gunicorn(database_url: str, port: int, redis_url: str | None = None, options: tuple[str, ...] = (),
+             **extra: str) -> Service:
+    """gunicorn as production runs it, with its configuration module; `options` override it."""
+    return Service("web", [str(BIN / "gunicorn"), "-c", "python:webapp.gunicorn_conf",
+                           "--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "gthread",
+                           "--threads", "4", *options, "webapp:create_app()"],
                    app_env(database_url, redis_url, **extra))
 
 

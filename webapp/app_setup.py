@@ -7,16 +7,20 @@ from datetime import timedelta
 from flask import Flask, current_app, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from webapp import logscrub
 from webapp.config import PROJECT_ROOT, Settings
 from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 LANGUAGES = ("nb", "nn", "en")
+log = logging.getLogger(__name__)
 
 
 def configure(app: Flask, settings: Settings) -> None:
     """Apply settings and bind extensions and blueprints to `app`."""
+    logscrub.install()
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
@@ -35,6 +39,7 @@ def configure(app: Flask, settings: Settings) -> None:
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1),
     )
     db.init_app(app)
+    app.teardown_appcontext(end_session)  # registered after Flask-SQLAlchemy's, so it runs first
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -46,6 +51,9 @@ def configure(app: Flask, settings: Settings) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_count)  # type: ignore[method-assign]
     _register_blueprints(app)
     logging.getLogger("webapp").setLevel(logging.INFO)
+    from webapp.web.errors import LastResortErrorPage
+
+    app.wsgi_app = LastResortErrorPage(app, LANGUAGES, select_locale)  # type: ignore[method-assign]
 
 
 def select_locale() -> str:
@@ -79,9 +87,24 @@ def _engine_options(url: str) -> dict[str, object]:
     """Engine options; SQL parameters (answers, token hashes) are kept out of error messages."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}, "hide_parameters": True}
-    # No pool_pre_ping: its SELECT 1 was one of four round trips per page POST (docs/benchmarks.md).
-    # Connections are recycled instead; after a database restart a stale one fails once and is replaced.
-    return {"pool_recycle": 300, "pool_size": 5, "max_overflow": 5, "hide_parameters": True}
+    # pool_pre_ping costs a SELECT 1 per request, but without it every pooled connection of every
+    # worker that a database restart or a network cut left dead fails one reader's request.
+    return {"pool_pre_ping": True, "pool_recycle": 300, "pool_size": 5, "max_overflow": 5,
+            "hide_parameters": True}
+
+
+def end_session(_error: BaseException | None) -> None:
+    """Close the context's database session; a connection that cannot roll back is dropped, not raised.
+
+    Raised here, after the response is made, the error would reach gunicorn instead of our error page.
+    """
+    try:
+        db.session.remove()
+    except SQLAlchemyError as error:
+        log.error("database session could not be closed (%s); its connection is dropped",
+                  type(error).__name__)
+        db.session().invalidate()
+        db.session.remove()
 
 
 @event.listens_for(Engine, "connect")

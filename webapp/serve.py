@@ -5,6 +5,7 @@ import logging
 
 from gunicorn.app.base import BaseApplication
 
+from webapp import gunicorn_conf
 from webapp.config import Settings
 
 log = logging.getLogger(__name__)
@@ -18,11 +19,13 @@ class EmbeddedServer(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
+        for name, value in vars(gunicorn_conf).items():  # what `-c python:webapp.gunicorn_conf` sets
+            if name in self.cfg.settings:
+                self.cfg.set(name, value)
         self.cfg.set("bind", f"{self.host}:{self.port}")
         self.cfg.set("workers", 1)
         self.cfg.set("worker_class", "gthread")
         self.cfg.set("threads", self.threads)
-        self.cfg.set("accesslog", None)  # request lines carry personal link tokens: never log them
         self.cfg.set("post_worker_init", _start_worker)
 
     def load(self):
@@ -34,6 +37,7 @@ class EmbeddedServer(BaseApplication):
 
 
 def _start_worker(worker) -> None:  # noqa: ANN001  (gunicorn's worker)
+    """Start the in-process Dramatiq worker and outbox relay next to the web threads."""
     from workers.embedded import start_embedded_worker
 
     start_embedded_worker(worker.app.app)

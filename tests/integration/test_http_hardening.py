@@ -111,3 +111,33 @@ def test_language_links_keep_only_the_path_and_known_arguments(client):
     assert response.status_code == 404
     assert language_links(response.get_data(as_text=True)) == ["/%5Cevil.example/x?lang=nn",
                                                                 "/%5Cevil.example/x?lang=en"]
+
+
+def test_an_error_after_the_response_was_made_gives_our_error_page_in_the_readers_language(app, monkeypatch):
+    from werkzeug.test import create_environ, run_wsgi_app
+
+    from webapp.app_setup import LANGUAGES, select_locale
+    from webapp.web.errors import LastResortErrorPage
+
+    # Given the error handling of production, and an app that fails once its response is made
+    # (as when the database connection dies before the session's rollback in the teardown)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+
+    def made_then_failed(environ, start_response):  # noqa: ANN001
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+        raise RuntimeError("the connection is gone")
+
+    wrapped = LastResortErrorPage(app, LANGUAGES, select_locale)
+    wrapped.wsgi_app = made_then_failed
+
+    # When a nynorsk reader's request fails so
+    body, status, headers = run_wsgi_app(wrapped, create_environ(
+        "/s/personal-token/side/samtykke", headers={"Accept-Language": "nn"}))
+
+    # Then the reader gets our 500 page in nynorsk, with its own headers only, and no link to the path
+    page = b"".join(body)
+    assert status == "500 INTERNAL SERVER ERROR"
+    assert "Noko gjekk gale hos oss" in page.decode() and b'<html lang="nn">' in page
+    assert headers.getlist("Content-Length") == [str(len(page))] and headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert b"personal-token" not in page
