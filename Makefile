@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 5000
 
-.PHONY: demo test test-sqlite test-postgresql bench install translations catalog clean
+.PHONY: demo test test-sqlite test-postgresql bench chaos install translations catalog clean
 
 demo: install ## install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:$(PORT)
 	@$(BIN)/laget demo --port $(PORT)
@@ -15,6 +15,7 @@ test: install ## lint, type-check the domain, run the suite on SQLite and Postgr
 	$(BIN)/mypy
 	$(BIN)/pytest
 	LAGET_TEST_DB=postgresql $(BIN)/pytest
+	$(BIN)/python -m bench.chaos --quick --no-report
 
 test-sqlite: install
 	$(BIN)/pytest
@@ -24,6 +25,9 @@ test-postgresql: install
 
 bench: install ## run the benchmarks and write docs/benchmarks.md
 	$(BIN)/python -m bench
+
+chaos: install ## run the fault suite under load, check the promises, write docs/faults.md
+	$(BIN)/python -m bench.chaos
 
 install: $(STAMP) translations
 

@@ -35,11 +35,16 @@ class Section:
 
 # --- the bench database -------------------------------------------------------------------------
 
-def recreate_database() -> None:
-    """Drop and create the bench database (and nothing else)."""
+def recreate_database(name: str = BENCH_DB) -> None:
+    """Drop and create the bench database, or another of the benchmarks' own (and nothing else)."""
     with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def app_env(**extra: str) -> dict[str, str]:
@@ -59,9 +64,10 @@ def fresh_database(label: str) -> float:
     return background
 
 
-def migrate() -> None:
-    """Bring the bench database to the newest schema with the project's Alembic migrations."""
-    done = subprocess.run([str(BIN / "laget"), "db", "upgrade"], env=app_env(), cwd=PROJECT_ROOT,
+def migrate(env: dict[str, str] | None = None) -> None:
+    """Bring the bench database (or the one `env` names) to the newest schema with the project's Alembic
+    migrations."""
+    done = subprocess.run([str(BIN / "laget"), "db", "upgrade"], env=env or app_env(), cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=120, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"`laget db upgrade` failed:\n{done.stdout}\n{done.stderr}")

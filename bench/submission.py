@@ -82,34 +82,34 @@ class RunResult:
 class Fixture:
     """The bench database, seen through the product's own services in this process."""
 
-    def __init__(self):
+    def __init__(self, database_url: str = DATABASE_URL, round_name: str = ROUND):
         from webapp import create_app
         from webapp.config import Settings
         from webapp.extensions import db
         from webapp.services import org, rounds
 
-        self.db, self.rounds = db, rounds
-        self.app = create_app(Settings(secret_key=SECRET_KEY, database_url=DATABASE_URL))
+        self.db, self.rounds, self.round_name = db, rounds, round_name
+        self.app = create_app(Settings(secret_key=SECRET_KEY, database_url=database_url))
         with self.app.app_context():
             org.import_org(db.session, ORG_CSV)
-            rounds.create_round(db.session, self.app.config["LAGET"].surveys_dir, SURVEY, ROUND)
-            rounds.set_status(db.session, ROUND, "open")
+            rounds.create_round(db.session, self.app.config["LAGET"].surveys_dir, SURVEY, round_name)
+            rounds.set_status(db.session, round_name, "open")
             db.session.commit()
-            self.round_id = rounds.get_round(db.session, ROUND).id
+            self.round_id = rounds.get_round(db.session, round_name).id
         self.rng = random.Random(20261121)
 
     def questionnaire(self):
         from webapp.services import surveys
 
         with self.app.app_context():
-            version_id = self.rounds.get_round(self.db.session, ROUND).survey_version_id
+            version_id = self.rounds.get_round(self.db.session, self.round_name).survey_version_id
             return surveys.questionnaire_of(self.db.session, version_id)
 
     def invite(self, count: int) -> list[str]:
         """Fresh invitations, spread over the three schools."""
         tokens: list[str] = []
         with self.app.app_context():
-            target = self.rounds.get_round(self.db.session, ROUND)
+            target = self.rounds.get_round(self.db.session, self.round_name)
             for i, school in enumerate(SCHOOLS):
                 share = count // len(SCHOOLS) + (1 if i < count % len(SCHOOLS) else 0)
                 if share:

@@ -1,0 +1,1 @@
+"""The fault suite (python -m bench.chaos): processes, load, scenarios, checks, report."""
