@@ -7,7 +7,7 @@ stored with the response, it ties the response to nothing. Existing invitations 
 
 Revision ID: 4b8e1f6a2c93
 Revises: 7d2b9e4c1a60
-Create Date: 2026-12-05 09:00:00
+Create Date: 2026-12-03 10:30:00
 
 """
 from alembic import op
