@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGHUP, _stop_on_signal)
     knobs = Knobs.of(args.quick)
     started, began = datetime.now(UTC), time.monotonic()
-    stack = Stack("laget_chaos_quick" if args.quick else "laget_chaos")
+    resend = {"RESEND_AFTER": str(knobs.resend_after)} if knobs.resend_after else {}
+    stack = Stack("laget_chaos_quick" if args.quick else "laget_chaos", resend)
     fixture = None
     try:
         stack.start()

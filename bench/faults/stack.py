@@ -85,8 +85,9 @@ class ChaosRedis(RedisServer):
 class Stack:
     """PostgreSQL database, Redis, gunicorn and the Dramatiq worker of one chaos run."""
 
-    def __init__(self, database: str):
+    def __init__(self, database: str, extra_env: dict[str, str] | None = None):
         self.database = database
+        self.extra_env = extra_env or {}
         self.database_url = f"postgresql+psycopg://postgres@{HOST}:5432/{database}"
         self.dsn = f"host={HOST} port=5432 user=postgres dbname={database}"
         self.port = free_port()
@@ -101,6 +102,7 @@ class Stack:
         env = compose_env(self.database_url, self.redis.url)
         env = {k: DEFAULT_RE.sub(lambda m: os.environ.get(m.group(1), m.group(2)), v) for k, v in env.items()}
         env["SECRET_KEY"] = SECRET_KEY
+        env.update(self.extra_env)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH")) if p)
         return env
 
