@@ -1,13 +1,16 @@
 """A closed round takes no new data: no invitations, no imported responses."""
 from __future__ import annotations
 
+import random
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.domain.simulate import simulate_answers
 from webapp.extensions import db
-from webapp.models import Invitation, OutboxEvent, Response
-from webapp.services import rounds
+from webapp.models import Aggregate, Invitation, OutboxEvent, Response
+from webapp.services import aggregates, answering, publication, rounds
 from webapp.services.response_import import import_responses
 
 ANSWERS = "school_code,b_samtykke,b_elevrettet,b_rolle,utnytte\nS1,ja,ja,bua,4\nS2,ja,ja,skoleassistent,3\n"
@@ -47,3 +50,36 @@ def test_a_round_closed_while_its_import_is_read_keeps_none_of_it(app, open_roun
                          lines_closing_the_round_midway())
     db_session.rollback()
     assert (count(db_session, Response), count(db_session, OutboxEvent)) == (0, 0)
+
+
+def published_rows(session) -> list:
+    key = (Aggregate.level, Aggregate.unit_id, Aggregate.grouping)
+    return session.execute(select(*key, Aggregate.respondents, Aggregate.counts)
+                           .where(Aggregate.kind == "published").order_by(*key)).all()
+
+
+def test_a_publication_that_read_the_round_before_its_close_leaves_the_final_figures_alone(
+        app, open_round, invite, db_session):
+    # Given six answers at one school, and a worker's publication that read the round while it was open
+    rng = random.Random(5)
+    for token in invite("S1", 6):
+        link = answering.open_link(db_session, token)
+        answering.store_response(db_session, link.questionnaire, link.round.id, link.invitation.school_id,
+                                 simulate_answers(link.questionnaire, rng))
+    db_session.commit()
+    stale = rounds.get_round(db_session, open_round)
+    assert stale.status == "open"
+
+    # When the round is closed and its final figures published meanwhile
+    with Session(db.engine) as other:
+        aggregates.rebuild(other, rounds.set_status(other, open_round, "closed"))
+        other.commit()
+        final = published_rows(other)
+
+    # Then the late publication sees the close and changes nothing (it waited for the round's lock, and
+    # used to go on as if the round were open, overwriting the final figures with an open round's)
+    assert publication.publish(db_session, stale) == 0
+    db_session.commit()
+    assert published_rows(db_session) == final
+    released = select(func.count()).select_from(Aggregate).where(Aggregate.kind == "released")
+    assert db_session.scalar(released) == 0

@@ -9,7 +9,8 @@ from webapp.models import Kommune, Round, RoundSchool, School
 
 
 def lock_round(session: Session, found: Round) -> None:
-    """Serialise writers of one round's aggregates until the transaction ends, before anything is read.
+    """Serialise writers of one round's aggregates until the transaction ends, before anything is read,
+    and read the round's status again under the lock.
 
     PostgreSQL: an advisory lock per round. SQLite: take the database's write lock now with a no-op
     write (pysqlite starts a transaction only at the first write), so that what is read next cannot
@@ -20,6 +21,10 @@ def lock_round(session: Session, found: Round) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 7_000_000 + found.id})
     else:
         session.execute(text("UPDATE round SET status = status WHERE id = :id"), {"id": found.id})
+    # What was read of the round before the lock may be old: a close committed while this transaction
+    # waited must be seen, or an "open" publication would overwrite the final figures
+    session.flush()
+    session.refresh(found, ["status", "final_published_at"])
 
 
 def layout(session: Session, round_id: int) -> Layout:
