@@ -36,7 +36,12 @@ def publish_round(round_id: int, upto: int | None = None) -> None:
         db.session.commit()
         return
     found = db.session.get(Round, round_id)
-    if found is not None:
+    if found is not None and found.status == "closed":
+        # The final figures are published once and never move, so they come from all the answers (a
+        # rebuild), never from live rows that messages still queued at the close have not refreshed yet
+        if found.final_published_at is None:
+            aggregates.rebuild(db.session, found)
+    elif found is not None:
         publication.publish(db.session, found)
     db.session.commit()
     log.info("published round %d", round_id)
