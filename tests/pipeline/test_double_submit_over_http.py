@@ -2,39 +2,23 @@
 from __future__ import annotations
 
 import random
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from sqlalchemy import func, select
 
+from tests.pipeline import phone
+from tests.pipeline.phone import send_form
 from webapp.domain.simulate import simulate_answers
 from webapp.models import Invitation, PooledResponse
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-SEND_ID = re.compile(r'name="send_id" value="([^"]*)"')
 LINKS, REPEATS = 4, 8
 
 
 def reach_summary(base_url: str, token: str, questionnaire, seed: int) -> requests.Session:  # noqa: ANN001
-    """Answer every page like a phone would, up to the summary; returns the phone's session."""
     answers = simulate_answers(questionnaire, random.Random(seed))
-    http = requests.Session()
-    key = http.get(f"{base_url}/s/{token}", allow_redirects=False).headers["Location"].rsplit("/", 1)[-1]
-    while key != "oppsummering":
-        url = f"{base_url}/s/{token}/side/{key}"
-        data = {"csrf_token": CSRF.search(http.get(url).text).group(1), "nav": "next"}
-        data.update({i.key: answers[i.key] for i in questionnaire.section(key).items if i.key in answers})
-        posted = http.post(url, data=data, allow_redirects=False)
-        assert posted.status_code == 302, posted.text[:500]
-        key = posted.headers["Location"].rsplit("/", 1)[-1]
-    return http
-
-
-def send_form(http: requests.Session, base_url: str, token: str) -> dict[str, str]:
-    summary = http.get(f"{base_url}/s/{token}/oppsummering").text
-    return {"csrf_token": CSRF.search(summary).group(1), "send_id": SEND_ID.search(summary).group(1)}
+    return phone.reach_summary(base_url, token, questionnaire, answers)
 
 
 def press_send_at_once(base_url: str, token: str, cookies,  # noqa: ANN001
