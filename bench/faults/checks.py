@@ -108,13 +108,12 @@ class Ledger:
         for row in rounds.round_status(session, found):
             kept = stored.get(row.school_id, 0) + pooled.get(row.school_id, 0)
             shown += row.responses != kept
-            if hasattr(row, "counted_responses"):  # the worker's own count, where the service still has one
-                counted += (row.counted_responses or 0) != stored.get(row.school_id, 0)
+            counted += row.stored != stored.get(row.school_id, 0)
         problems = []
         if shown:
             problems.append(f"admin round page: response count ≠ responses kept at {shown} school(s)")
         if counted:
-            problems.append(f"admin round status: the worker's count (counted_responses) ≠ responses stored "
+            problems.append(f"admin round status: its stored count ≠ responses stored "
                             f"at {counted} school(s)")
         return problems
 

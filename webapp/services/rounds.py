@@ -147,7 +147,7 @@ def round_status(session: Session, target: Round) -> list[SchoolStatus]:
     """
     def count(column, *where) -> dict[int, int]:
         return dict(session.execute(select(column, func.count()).where(*where).group_by(column)).all())
-    invitations = count(Invitation.school_id, Invitation.round_id == target.id)
+    invitations = invitation_counts(session, target)
     responses = count(Invitation.school_id, Invitation.round_id == target.id, Invitation.state == "responded")
     stored = count(Response.school_id, Response.round_id == target.id)
     rows = session.execute(
