@@ -13,12 +13,12 @@ import csv
 import random
 from pathlib import Path
 
-import yaml
 
 from tests.nifu_generator import people, reference_figures
 from webapp.config import PROJECT_ROOT
 from webapp.domain.questionnaire import parse_definition
 from webapp.domain.simulate import simulate_answers
+from webapp.services.surveys import read_file
 
 DEFINITION = PROJECT_ROOT / "surveys" / "kompetanse-og-anerkjennelse" / "v1.yaml"
 DISTINCT = 5000
@@ -30,7 +30,7 @@ def respondents(shape: str) -> tuple[list[str], list[dict[str, str]]]:
         pool = people(reference_figures())
         return ["b_samtykke", "b_elevrettet", "b_rolle", "utnytte", "plan_kompetanse", "roller_avklart",
                 "felles_kompetanseheving"], pool
-    questionnaire = parse_definition(yaml.safe_load(DEFINITION.read_text(encoding="utf-8")))
+    questionnaire = parse_definition(read_file(DEFINITION).data)
     rng = random.Random(1)
     pool = [{key: "|".join(value) if isinstance(value, list) else str(value)
              for key, value in simulate_answers(questionnaire, rng).items()} for _n in range(DISTINCT)]

@@ -208,12 +208,11 @@ def publish_closed_round(settings, org_csv: str, name: str, answers: dict[str, i
 
 @pytest.fixture(scope="session")
 def questionnaire():
-    import yaml
-
     from webapp.domain.questionnaire import parse_definition
+    from webapp.services.surveys import read_file
 
     path = PROJECT_ROOT / "surveys" / "kompetanse-og-anerkjennelse" / "v1.yaml"
-    return parse_definition(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse_definition(read_file(path).data)
 
 
 def sqlite_files(database_url: str) -> bytes:

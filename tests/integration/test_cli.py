@@ -34,6 +34,7 @@ def test_surveys_check_lists_every_error_with_its_path(laget, tmp_path, monkeypa
     text = (PROJECT_ROOT / "surveys/kompetanse-og-anerkjennelse/v1.yaml").read_text(encoding="utf-8")
     text = text.replace("scale: grad5s", "scale: grad7", 1).replace("item: b_heltid", "item: b_deltid", 1)
     (broken / "v1.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(PROJECT_ROOT / "surveys" / "vocabulary", tmp_path / "vocabulary")
     monkeypatch.setenv("LAGET_SURVEYS_DIR", str(tmp_path))
     result = laget("surveys", "check")
     assert result.exit_code == 1

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.domain.questionnaire import DefinitionError, Questionnaire, content_hash, parse_definition
+from webapp.domain.vocabulary import VocabularyError, compose_areas
 from webapp.models import SurveyVersion
+from webapp.services import vocabulary
 
 log = logging.getLogger(__name__)
 FILE_RE = re.compile(r"^v(\d+)\.ya?ml$")
@@ -38,6 +40,10 @@ def read_file(path: Path) -> SurveyFile:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
         return SurveyFile(path, None, (f"{path}: YAML syntax error at {where}: {exc}",))
+    try:
+        data = compose(path.parent.parent, data)
+    except VocabularyError as exc:
+        return SurveyFile(path, None, (f"{path}: {exc}",))
     errors = []
     try:
         questionnaire = parse_definition(data)
@@ -50,6 +56,19 @@ def read_file(path: Path) -> SurveyFile:
         if questionnaire.slug != path.parent.name:
             errors.append(f"{path}: slug: is {questionnaire.slug!r} but the folder is {path.parent.name!r}")
     return SurveyFile(path, data, tuple(errors))
+
+
+def compose(surveys_dir: Path, data: Any) -> Any:
+    """A definition file as it is published: `areas` that refer to the shared vocabulary become the
+    self-contained list of areas (the stored definition, and so its content hash, does not depend on
+    where the areas were written)."""
+    if not isinstance(data, dict) or not isinstance(data.get("areas"), dict):
+        return data
+    reference = data["areas"]
+    name = reference.get("vocabulary")
+    if not isinstance(name, str):
+        raise VocabularyError("areas.vocabulary: name the vocabulary file under surveys/vocabulary/")
+    return {**data, "areas": compose_areas(reference, vocabulary.load(surveys_dir, name))}
 
 
 def definition_files(surveys_dir: Path) -> list[Path]:
