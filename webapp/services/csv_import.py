@@ -162,6 +162,17 @@ def _header(lines: _Lines, reader, delimiter: str, required: Sequence[str],  # n
         raise ImportFailed([ImportProblem(1, None, None, _("the file is empty"))]) from None
     except (_NotUtf8, csv.Error) as exc:
         raise ImportFailed([_unparsable(exc, lines, 1, delimiter, ())]) from None
+    problems = header_problems(header, required, optional)
+    if lines.suspect:
+        problems.append(ImportProblem(1, None, None, _("the header contains a control character")))
+    if problems:
+        raise ImportFailed(problems)
+    return header
+
+
+def header_problems(header: Sequence[str], required: Sequence[str],
+                    optional: Sequence[str]) -> list[ImportProblem]:
+    """What is wrong with a header line: a required column missing, an unknown one, one twice."""
     problems = []
     for name in required:
         if name not in header:
@@ -172,11 +183,7 @@ def _header(lines: _Lines, reader, delimiter: str, required: Sequence[str],  # n
             problems.append(ImportProblem(1, index, name, _("unknown column")))
         elif header.count(name) > 1 and header.index(name) != index - 1:
             problems.append(ImportProblem(1, index, name, _("the column appears twice")))
-    if lines.suspect:
-        problems.append(ImportProblem(1, None, None, _("the header contains a control character")))
-    if problems:
-        raise ImportFailed(problems)
-    return header
+    return problems
 
 
 def _control_characters(row: CsvRow, cells: list[str]) -> Iterator[ImportProblem]:
