@@ -1,17 +1,18 @@
-"""Demo data for the embedded mode: a municipality's schools, a round and simulated answers."""
+"""Demo data for the embedded mode: a municipality's schools, a round, simulated answers and a course
+catalogue."""
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.config import Settings
 from webapp.domain.simulate import simulate_answers
-from webapp.models import Round, School, User
-from webapp.services import aggregates, answering, pool, rounds
+from webapp.models import Course, Round, School, User
+from webapp.services import aggregates, answering, courses, pool, rounds, vocabulary
 from webapp.services.org import import_org
 from webapp.services.users import authenticate, create_user, set_password
 
@@ -19,6 +20,7 @@ DEMO_ROUND = "Demo høsten 2026"
 DEMO_SURVEY = "kompetanse-og-anerkjennelse"
 ADMIN_EMAIL = "admin@laget.example"
 ORG_FILE = Path(__file__).resolve().parent.parent / "demo" / "org.csv"
+COURSES_FILE = ORG_FILE.with_name("courses.csv")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ def load_demo(session: Session, settings: Settings, admin_password: str, links: 
         rounds.set_status(session, DEMO_ROUND, "open")
         _simulate_round(session, demo_round, random.Random(seed))
         aggregates.rebuild(session, demo_round)
+    load_demo_courses(session, settings)
     if session.scalar(select(User).filter_by(email=ADMIN_EMAIL)) is None:
         create_user(session, ADMIN_EMAIL, admin_password, "admin")
     elif authenticate(session, ADMIN_EMAIL, admin_password) is None:
@@ -55,6 +58,18 @@ def load_demo(session: Session, settings: Settings, admin_password: str, links: 
         links=[f"{settings.base_url}/s/{t}" for t in tokens], admin_email=ADMIN_EMAIL,
         admin_password=admin_password, round_name=DEMO_ROUND,
         schools=len(rounds.round_status(session, demo_round)), link_school=first_school.name)
+
+
+def load_demo_courses(session: Session, settings: Settings) -> int:
+    """Import the demo catalogue (marked as examples) into an empty catalogue; return how many it has.
+
+    Only into an empty one: a catalogue the administrator has started on is theirs, and a rerun of the
+    demo must not undo their edits."""
+    if session.scalar(select(func.count()).select_from(Course)):
+        return 0
+    result = courses.import_course_file(session, COURSES_FILE, vocabulary.load(settings.surveys_dir),
+                                        example=True)
+    return result.created
 
 
 def _simulate_round(session: Session, demo_round: Round, rng: random.Random) -> None:
