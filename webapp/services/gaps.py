@@ -81,6 +81,7 @@ def contract(found: Round, result: UnitGaps, by: str) -> dict:
         for gap in result.gaps[group].values():
             areas.append({"area": gap.area, "group": group, "n": gap.n, "need": gap.need, "share": gap.share,
                           "low": gap.low, "high": gap.high, "score": gap.score})
+    # The day only, as every output: the time of a release would say whose answers filled it.
+    published_on = result.published_at.date().isoformat() if result.published_at else None
     return {"round": found.name, "unit": {"level": result.level, "name": result.unit_name},
-            "by": by if by != ALL else None, "published_at": result.published_at.isoformat(timespec="seconds")
-            if result.published_at else None, "areas": areas}
+            "by": by if by != ALL else None, "published_on": published_on, "areas": areas}
