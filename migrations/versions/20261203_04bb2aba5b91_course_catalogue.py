@@ -4,7 +4,7 @@ Areas and yrkesgrupper are lists of the shared vocabulary's codes (JSON); a reti
 active false, and `example` marks the demo catalogue's offers.
 
 Revision ID: 04bb2aba5b91
-Revises: 4b7e1f2a9c83
+Revises: c3a91e5d7b20
 Create Date: 2026-12-03 13:53:02
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '04bb2aba5b91'
-down_revision = '4b7e1f2a9c83'
+down_revision = 'c3a91e5d7b20'
 branch_labels = None
 depends_on = None
 
