@@ -41,13 +41,13 @@ def load_demo(session: Session, settings: Settings, admin_password: str, links: 
     logged in stays logged in across runs; only a password changed since is set back to it.
     """
     import_org(session, ORG_FILE.read_text(encoding="utf-8"))
+    load_demo_courses(session, settings)  # before the round, so whatever ranks courses finds them
     demo_round = session.scalar(select(Round).filter_by(name=DEMO_ROUND))
     if demo_round is None:
         demo_round = rounds.create_round(session, settings.surveys_dir, DEMO_SURVEY, DEMO_ROUND)
         rounds.set_status(session, DEMO_ROUND, "open")
         _simulate_round(session, demo_round, random.Random(seed))
         aggregates.rebuild(session, demo_round)
-    load_demo_courses(session, settings)
     if session.scalar(select(User).filter_by(email=ADMIN_EMAIL)) is None:
         create_user(session, ADMIN_EMAIL, admin_password, "admin")
     elif authenticate(session, ADMIN_EMAIL, admin_password) is None:
