@@ -5,10 +5,13 @@ import dramatiq
 
 from webapp.extensions import db
 from webapp.models import Round
-from webapp.services import aggregates, outbox, publication
+from flask import current_app
+
+from webapp.services import aggregates, matching, outbox, publication
 from workers.broker import broker  # noqa: F401  (the broker must exist before actors)
 
 AGGREGATION = "aggregation"
+MATCHING = "matching"
 log = logging.getLogger(__name__)
 
 
@@ -59,3 +62,20 @@ def reconcile_round(round_id: int) -> None:
     elif found is not None and found.status == "closed" and found.final_published_at is None:
         aggregates.rebuild(db.session, found)
         db.session.commit()
+
+
+@dramatiq.actor(queue_name=MATCHING, max_retries=10, time_limit=300_000, min_backoff=500)
+def match_round(round_id: int, upto: int | None = None) -> None:
+    """Recompute the gaps and course matches of the units whose published figures changed (every unit
+    when the catalogue changed); safe to repeat. Its own queue, so ranking never holds up answers."""
+    from webapp.services.courses import active_courses
+
+    if upto is not None and not outbox.claim(db.session, outbox.match_key(round_id), upto):
+        db.session.commit()
+        return
+    found = db.session.get(Round, round_id)
+    if found is not None:
+        matching.recompute(db.session, found, active_courses(db.session),
+                           current_app.config["LAGET"].surveys_dir)
+    db.session.commit()
+    log.info("matched round %d", round_id)

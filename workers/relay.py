@@ -22,6 +22,8 @@ def send_event(topic: str, payload: dict[str, Any], upto: int) -> None:
         actors.aggregate_school.send(payload["round_id"], payload["school_id"], upto)
     elif topic == outbox.PUBLICATION_DUE:
         actors.publish_round.send(payload["round_id"], upto)
+    elif topic == outbox.MATCHING_DUE:
+        actors.match_round.send(payload["round_id"], upto)
     else:
         log.warning("dropping outbox event with unknown topic %s", topic)
 

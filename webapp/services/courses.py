@@ -135,6 +135,7 @@ def import_courses(session: Session, rows: Iterable[CsvRow], vocabulary: Vocabul
         _store(row, course)
         row.example = example
     session.flush()
+    catalogue_changed(session)
     result = CourseImportResult(created=len(courses) - len(stored), updated=len(stored))
     log.info("course import: %d courses created, %d updated", result.created, result.updated)
     return result
@@ -176,6 +177,7 @@ def save_course(session: Session, values: Mapping[str, str], vocabulary: Vocabul
         session.add(row)
     _store(row, course)
     session.flush()
+    catalogue_changed(session)
     return row
 
 
@@ -186,4 +188,15 @@ def set_active(session: Session, course_id: int, active: bool) -> CourseRow:
         raise LookupError(course_id)
     row.active = active
     session.flush()
+    catalogue_changed(session)
     return row
+
+
+def catalogue_changed(session: Session) -> None:
+    """Ask (through the outbox, in the caller's transaction) for every round's matches to be ranked
+    again: the worker finds that the catalogue's digest changed and ranks every unit."""
+    from webapp.models import Round
+    from webapp.services import outbox
+
+    for round_id in session.scalars(select(Round.id).where(Round.status.in_(("open", "closed")))):
+        outbox.add_event(session, outbox.MATCHING_DUE, {"round_id": round_id})

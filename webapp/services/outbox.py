@@ -1,7 +1,8 @@
 """The transactional outbox: events stored with the data, relayed to the broker later, kept until done.
 
 An event names the work it asks for with a key: "school:<round>:<school>" (recompute a school's
-figures) or "publish:<round>" (release what is due in a round). Every event of a key asks for the
+figures), "publish:<round>" (release what is due in a round) or "match:<round>" (recompute the gaps
+and course matches of what a publication changed). Every event of a key asks for the
 same work, so the relay sends one message per key, carrying the highest event id of the key (`upto`);
 the actor, in the transaction that does the work, deletes the key's events up to that id. Events that
 arrive meanwhile make the next message. While a message is in flight (sent less
@@ -22,6 +23,7 @@ from webapp.services.rounds import now
 
 RESPONSE_STORED = "response.stored"
 PUBLICATION_DUE = "publication.due"
+MATCHING_DUE = "matching.due"
 RELAY_LOCK = 6_000_000  # PostgreSQL advisory lock of the relay pass (round locks are 7_000_000 + id)
 
 Send = Callable[[str, dict[str, Any], int], None]
@@ -35,12 +37,18 @@ def publish_key(round_id: int) -> str:
     return f"publish:{round_id}"
 
 
+def match_key(round_id: int) -> str:
+    return f"match:{round_id}"
+
+
 def key_of(topic: str, payload: dict[str, Any]) -> str:
     """The work an event asks for; events with the same key are done by one message."""
     if topic == RESPONSE_STORED:
         return school_key(payload["round_id"], payload["school_id"])
     if topic == PUBLICATION_DUE:
         return publish_key(payload["round_id"])
+    if topic == MATCHING_DUE:
+        return match_key(payload["round_id"])
     raise ValueError(f"unknown outbox topic {topic!r}")
 
 

@@ -26,7 +26,7 @@ from webapp.domain.layout import Layout
 from webapp.domain.release import Cells, Level, Parts, close, due, release
 from webapp.domain.slots import item_ns, row_counts, slot_layout
 from webapp.models import Aggregate, Round
-from webapp.services import surveys
+from webapp.services import outbox, surveys
 from webapp.services.round_units import layout, lock_round
 from webapp.services.rounds import now
 
@@ -152,6 +152,7 @@ def publish(session: Session, found: Round, at: datetime | None = None) -> int:
     session.expire_all()
     if changed:
         log.info("round %s: %d published or released rows changed", found.id, changed)
+        outbox.add_event(session, outbox.MATCHING_DUE, {"round_id": found.id})  # gaps follow the figures
     return changed
 
 
