@@ -276,15 +276,17 @@ def rebuild_command(round_name: str) -> None:
     """Recompute every figure of a round from the stored answers."""
     import time
 
-    from webapp.services import aggregates
+    from webapp.services import aggregates, matching
 
     with _round_errors():
         found = round_service.get_round(db.session, round_name)
     started = time.perf_counter()
     result = aggregates.rebuild(db.session, found)
+    matched = matching.recompute_round(db.session, found, current_app.config["LAGET"].surveys_dir, force=True)
     db.session.commit()
     click.echo(f"Rebuilt «{found.name}»: {result.responses} responses, {result.rows} aggregate rows, "
-               f"{result.published_rows} published row(s) changed, in {time.perf_counter() - started:.2f} s.")
+               f"{result.published_rows} published row(s) changed, gaps and course matches of "
+               f"{matched.units} unit(s), in {time.perf_counter() - started:.2f} s.")
 
 
 @cli.command("import-responses")

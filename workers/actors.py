@@ -68,14 +68,11 @@ def reconcile_round(round_id: int) -> None:
 def match_round(round_id: int, upto: int | None = None) -> None:
     """Recompute the gaps and course matches of the units whose published figures changed (every unit
     when the catalogue changed); safe to repeat. Its own queue, so ranking never holds up answers."""
-    from webapp.services.courses import active_courses
-
     if upto is not None and not outbox.claim(db.session, outbox.match_key(round_id), upto):
         db.session.commit()
         return
     found = db.session.get(Round, round_id)
     if found is not None:
-        matching.recompute(db.session, found, active_courses(db.session),
-                           current_app.config["LAGET"].surveys_dir)
+        matching.recompute_round(db.session, found, current_app.config["LAGET"].surveys_dir)
     db.session.commit()
     log.info("matched round %d", round_id)

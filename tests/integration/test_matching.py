@@ -2,6 +2,7 @@
 from published numbers, no hidden group named."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
 import pytest
@@ -77,3 +78,25 @@ def test_every_reason_quotes_published_numbers_and_never_a_hidden_group(found, s
         figures = unit_figures(db.session, found, gap.level, gap.unit_id, "", BY)
         flag = figures.figure(f"trenger_{gap.area}", gap.grp)
         assert (gap.need, gap.n) == (flag.counts["ja"], flag.n)
+
+
+def test_laget_match_ranks_the_catalogue_with_reasons_in_plain_words(laget, found, settings):
+    from webapp.config import PROJECT_ROOT
+    from webapp.services import courses, vocabulary
+
+    courses.import_course_file(db.session, PROJECT_ROOT / "webapp" / "demo" / "courses.csv",
+                               vocabulary.load(settings.surveys_dir), example=True)
+    db.session.commit()
+    result = laget("match", "--round", found.name, "--school", "S1", "--limit", "5", "--format", "json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown["unit"] == {"level": "school", "name": "Stor skole"}
+    assert 0 < len(shown["courses"]) <= 5
+    scores = [c["score"] for c in shown["courses"]]
+    assert scores == sorted(scores, reverse=True)
+    for course in shown["courses"]:
+        assert set(course) == {"course", "areas", "score", "reason"}
+        assert course["reason"].startswith("Dekker ") and " av " in course["reason"]
+    english = json.loads(laget("match", "--round", found.name, "--kommune", "Indre", "--lang", "en").output)
+    assert english["courses"][0]["reason"].startswith("Covers ")
+    assert laget("match", "--round", found.name).exit_code == 1  # a unit is needed

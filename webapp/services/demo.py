@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.config import Settings
 from webapp.domain.simulate import simulate_answers
 from webapp.models import Course, Round, School, User
-from webapp.services import aggregates, answering, courses, pool, rounds, vocabulary
+from webapp.services import aggregates, answering, courses, matching, pool, rounds, vocabulary
 from webapp.services.org import import_org
 from webapp.services.users import authenticate, create_user, set_password
 
@@ -48,6 +48,7 @@ def load_demo(session: Session, settings: Settings, admin_password: str, links: 
         rounds.set_status(session, DEMO_ROUND, "open")
         _simulate_round(session, demo_round, random.Random(seed))
         aggregates.rebuild(session, demo_round)
+        matching.recompute_round(session, demo_round, settings.surveys_dir)  # suggestions from the start
     if session.scalar(select(User).filter_by(email=ADMIN_EMAIL)) is None:
         create_user(session, ADMIN_EMAIL, admin_password, "admin")
     elif authenticate(session, ADMIN_EMAIL, admin_password) is None:

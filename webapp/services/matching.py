@@ -99,6 +99,13 @@ def recompute(session: Session, found: Round, courses: Sequence, surveys_dir: Pa
     return Recomputed(len(targets), len(match_rows))
 
 
+def recompute_round(session: Session, found: Round, surveys_dir: Path, force: bool = False) -> Recomputed:
+    """`recompute` against the catalogue's active courses (what the worker, a rebuild and the demo run)."""
+    from webapp.services.courses import active_courses
+
+    return recompute(session, found, active_courses(session), surveys_dir, force)
+
+
 def _replace(session: Session, found: Round, targets: list[tuple[str, int]], gap_rows: list[dict],
              match_rows: list[dict], states: list[dict]) -> None:
     for level in LEVELS:
