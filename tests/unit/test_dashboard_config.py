@@ -11,6 +11,7 @@ from webapp.domain.dashboard_check import check_against
 from webapp.domain.dashboard_config import DashboardConfig, DashboardConfigError, parse_dashboard_config
 from webapp.domain.questionnaire import parse_definition
 from webapp.services import dashboard_config, surveys
+from webapp.services.panels import agreement, common
 
 SURVEYS = PROJECT_ROOT / "surveys"
 SLUG = "kompetanse-og-anerkjennelse"
@@ -25,6 +26,13 @@ def test_every_key_the_dashboard_file_names_exists_in_every_version_of_its_quest
     # and what it names says what the dashboards showed before the file: the v1 contract's shares
     assert config.scale("grad5").codes == ("4", "5") and config.scale("enig4").codes == ("3", "4")
     assert config.pupil_groups is not None and config.pupil_groups.by == "yrkesgruppe"
+
+
+def test_the_title_and_label_keys_of_the_file_are_texts_of_the_code():
+    config = dashboard_config.load(SURVEYS, SLUG)
+    assert set(config.titles.values()) <= set(agreement.titles())
+    named = {key for labels in config.group_labels.values() for key in labels.values()}
+    assert named <= set(common.written_out_labels())
 
 
 def test_a_key_the_questionnaire_lacks_is_named_with_its_path(questionnaire):
