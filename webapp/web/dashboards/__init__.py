@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 import plotly
 from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import Round, School
-from webapp.services import access, dashboard, results, rounds
+from webapp.services import access, dashboard, dashboard_units
 from webapp.services.aggregates import layout
-from webapp.services.dashboard import LEVEL_MODELS
 from webapp.web import content_disposition
 from webapp.web.dashboards import downloads
 from webapp.web.templating import current_language
@@ -95,69 +92,15 @@ def _page(round_id: int, level: str, unit_id: int) -> dashboard.DashboardPage:
 
 def _render(round_id: int, level: str, unit_id: int):
     page = _page(round_id, level, unit_id)
-    status = _response_rate(page.round, level, unit_id, page.units, page.unit)
-    invited = rounds.invitation_counts(db.session, page.round)  # per school, for both unit lists
-    children = _children(page.round, level, unit_id, page.units, invited)
-    schools = _schools_below(page.round, level, unit_id, page.units, invited)
+    lists = dashboard_units.unit_lists(db.session, page, current_user)
     slug = "runde" if level == "round" else next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
-    return render_template("dashboards/unit.html", panels=page.panels, status=status, children=children,
-                           schools=schools, level_slug=slug, unit_id=unit_id, link=unit_url,
-                           children_level=(page.units.children(level, unit_id) or ("", []))[0],
-                           round=page.round, level=level, unit=page.unit, parent=page.parent,
-                           parent_ref=page.parent_ref, questionnaire=page.questionnaire, source=page.source,
-                           units=page.units, free_texts=page.free_texts)
-
-
-def _response_rate(found: Round, level: str, unit_id: int, units, unit: results.UnitFigures) -> dict:
-    """Invitations, and the answers in the published figures — never the live count, which would
-    move the moment a colleague presses Send."""
-    invited = rounds.invitation_count(db.session, found,
-                                      [s for s in units.schools if units.holds(level, unit_id, s)])
-    answered = unit.respondents.get("all")
-    return {"invited": invited, "answered": answered,
-            "rate": round(100 * answered / invited) if invited and answered else None}
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    """A unit below the one shown, as the dashboard lists it: its published n and response rate."""
-
-    name: str
-    url: str
-    answered: int | None
-    invited: int
-
-    @property
-    def rate(self) -> int | None:
-        return round(100 * self.answered / self.invited) if self.invited and self.answered else None
-
-
-def _children(found: Round, level: str, unit_id: int, units, invited: dict[int, int]) -> list[UnitRow]:
-    """The units one level below, in the reader's scope, with the answers in their published figures."""
-    below = units.children(level, unit_id)
-    if below is None:
-        return []
-    child_level, ids = below
-    visible = [i for i in ids if access.may_see(db.session, current_user, units, child_level, i)]
-    return _unit_rows(found, child_level, visible, units, invited)
-
-
-def _schools_below(found: Round, level: str, unit_id: int, units, invited: dict[int, int]) -> list[UnitRow]:
-    """Every school in the unit that the reader may see: the list the school search filters."""
-    if level in ("school", "kommune"):
-        return []  # a kommune's schools are its children already
-    ids = [s for s in units.schools if units.holds(level, unit_id, s)
-           and access.may_see(db.session, current_user, units, "school", s)]
-    return _unit_rows(found, "school", ids, units, invited)
-
-
-def _unit_rows(found: Round, level: str, ids: list[int], units, per_school: dict[int, int]) -> list[UnitRow]:
-    model = LEVEL_MODELS[level]
-    names = {u.id: u.name for u in db.session.scalars(select(model).where(model.id.in_(ids)))}
-    answered = results.published_respondents(db.session, found, level, ids)
-    invited = {i: sum(n for s, n in per_school.items() if units.holds(level, i, s)) for i in ids}
-    return sorted((UnitRow(names[i], unit_url(found.id, level, i), answered[i], invited[i]) for i in ids),
-                  key=lambda row: row.name)
+    return render_template("dashboards/unit.html", panels=page.panels, status=lists.status,
+                           children=lists.children, schools=lists.schools,
+                           children_level=lists.children_level, level_slug=slug, unit_id=unit_id,
+                           link=unit_url, round=page.round, level=level,
+                           unit=page.unit, parent=page.parent, parent_ref=page.parent_ref,
+                           questionnaire=page.questionnaire, source=page.source, units=page.units,
+                           free_texts=page.free_texts)
 
 
 __all__ = ["bp", "_"]
