@@ -468,3 +468,13 @@ class _round_errors:
             db.session.rollback()
             fail(str(exc))
         return False
+
+
+def _register_more() -> None:
+    from webapp.cli_gaps import gaps_command, match_command
+
+    cli.add_command(gaps_command)
+    cli.add_command(match_command)
+
+
+_register_more()

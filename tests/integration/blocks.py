@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.gapref import need_flags
 from webapp.domain.answers import derive
 from webapp.domain.codebook import Codebook
 
@@ -36,19 +37,20 @@ class Reference:
 
     def __post_init__(self) -> None:
         self.items = [item for item in Codebook.of(self.questionnaire).items]
+        self.item_of = {item.key: item for item in self.items}
         self.columns = [RESPONDENTS] + [item.key for item in self.items]
 
     # -- what is in a figure -------------------------------------------------------------------
 
     def add(self, school_id: int, answers: dict) -> None:
         group = derive(self.questionnaire, answers).get("yrkesgruppe")
-        self.responses.append((school_id, group, answers))
+        self.responses.append((school_id, group, {**answers, **need_flags(self.questionnaire, answers)}))
 
     def shows(self, rid: int, column: str) -> bool:
         """Whether the respondent is among the people a figure of this column counts (n)."""
         if column == RESPONDENTS:
             return True
-        item = self.questionnaire.items[column]
+        item = self.item_of[column]
         value = self.responses[rid][2].get(column)
         if value is None or value == "" or value == []:
             return False
@@ -136,7 +138,7 @@ class Reference:
                     places.append(("yrkesgruppe", block_group))
                 for grouping, group in places:
                     out[(level, unit, grouping, group, column)] += 1
-                    if column != RESPONDENTS and self.questionnaire.items[column].type == "choice":
+                    if column != RESPONDENTS and self.item_of[column].type == "choice":
                         out[(level, unit, grouping, group, f"{column}={answers[column]}")] += 1
         return out
 
@@ -164,7 +166,7 @@ def compare(reference: Reference, released: dict, snapshot: dict, label: str) ->
     out = []
     for key, value in snapshot.items():
         column = key[4].split("=")[0]
-        if column != RESPONDENTS and (column not in reference.questionnaire.items or
+        if column != RESPONDENTS and (column not in reference.item_of or
                                       ("=" in key[4] and column not in choice)):
             continue
         if value != expected.get(key, 0):

@@ -3,6 +3,10 @@
 Cell values: 0 = not answered. A choice stores its option's position + 1; a multi-select a bit mask
 (bit k = option k ticked); an integer its value + 1. Free text is not encoded. The column order is the
 definition's item order, and a published definition never changes, so the encoding is stable.
+
+After the stored columns come derived ones, never stored but computed whenever answers are stacked
+into a matrix: the need flag of each competence area (domain/needs.py). They are aggregated like
+answered items.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from webapp.domain import needs
 from webapp.domain.questionnaire import Item, Questionnaire
 
 DTYPE = np.dtype("<u2")
@@ -20,7 +25,13 @@ MAX_MULTI_OPTIONS = 16
 
 @dataclass(frozen=True)
 class Codebook:
-    items: tuple[Item, ...]
+    items: tuple[Item, ...]          # the stored columns, then the derived need flags
+    stored_width: int = -1           # how many of `items` are stored in a response's vector
+    need_rules: tuple[needs.NeedRule, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.stored_width < 0:  # built from items alone: every column is stored
+            object.__setattr__(self, "stored_width", len(self.items))
 
     @classmethod
     def of(cls, questionnaire: Questionnaire) -> "Codebook":
@@ -42,7 +53,8 @@ class Codebook:
                 if item.type == "integer" and (item.maximum or 0) >= np.iinfo(DTYPE).max:
                     raise ValueError(f"{item.key}: values must stay below 65535 to be aggregated")
                 items.append(item)
-        return cls(tuple(items))
+        rules = needs.rules(questionnaire, tuple(items))
+        return cls(tuple(items) + needs.flag_items(rules), len(items), rules)
 
     @property
     def width(self) -> int:
@@ -53,8 +65,8 @@ class Codebook:
 
     def encode(self, answers: Mapping[str, Any]) -> bytes:
         """Encode validated answers as bytes (little-endian uint16 per item)."""
-        cells = np.zeros(self.width, dtype=DTYPE)
-        for column, item in enumerate(self.items):
+        cells = np.zeros(self.stored_width, dtype=DTYPE)
+        for column, item in enumerate(self.items[:self.stored_width]):
             value = answers.get(item.key)
             if value is None or value == "" or value == []:
                 continue
@@ -70,7 +82,7 @@ class Codebook:
         """Turn an encoded vector back into answers (the inverse of encode, text aside)."""
         cells = np.frombuffer(blob, dtype=DTYPE)
         answers: dict[str, Any] = {}
-        for column, item in enumerate(self.items):
+        for column, item in enumerate(self.items[:self.stored_width]):
             cell = int(cells[column])
             if cell == 0:
                 continue
@@ -83,10 +95,13 @@ class Codebook:
         return answers
 
     def matrix(self, blobs: list[bytes]) -> np.ndarray:
-        """Stack encoded vectors into a (respondents × items) array."""
+        """Stack encoded vectors into a (respondents × items) array, the derived columns computed."""
         if not blobs:
             return np.zeros((0, self.width), dtype=DTYPE)
-        return np.frombuffer(b"".join(blobs), dtype=DTYPE).reshape(len(blobs), self.width)
+        stored = np.frombuffer(b"".join(blobs), dtype=DTYPE).reshape(len(blobs), self.stored_width)
+        if not self.need_rules:
+            return stored
+        return np.hstack([stored, needs.derive(self.need_rules, stored)])
 
 
 _CODEBOOKS: dict[tuple[str, int, str], Codebook] = {}

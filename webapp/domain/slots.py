@@ -77,15 +77,34 @@ def item_ns(codebook: Codebook, counts: np.ndarray, group_respondents) -> np.nda
     return out
 
 
+def row_counts(codebook: Codebook, blob: bytes, group_respondents) -> np.ndarray:
+    """Stored counts as (groups, stored columns) int64.
+
+    A row written before the codebook gained its derived columns (the need flags) is narrower: it gets
+    them as answered by nobody (every respondent in the missing slot), so it shows no flag figures until
+    the next release writes the row whole."""
+    layout = slot_layout(codebook)
+    respondents = np.asarray(group_respondents, dtype=np.int64)
+    flat = np.frombuffer(blob, dtype="<i4").astype(np.int64)
+    if flat.size == len(respondents) * layout.width:
+        return flat.reshape(len(respondents), layout.width)
+    old = flat.size // max(len(respondents), 1)
+    out = np.zeros((len(respondents), layout.width), dtype=np.int64)
+    out[:, :old] = flat.reshape(len(respondents), old)
+    for j in range(codebook.stored_width, codebook.width):
+        if layout.missing[j] >= old:
+            out[:, layout.missing[j]] = respondents
+    return out
+
+
 def decode_counts(codebook: Codebook, row) -> np.ndarray:
     """A stored row's counts as (groups, stored columns) int64."""
-    width = slot_layout(codebook).width
-    return np.frombuffer(row.counts, dtype="<i4").reshape(len(row.groups), width).astype(np.int64)
+    return row_counts(codebook, row.counts, row.group_respondents)
 
 
 def row_ns(codebook: Codebook, row) -> np.ndarray:
     """A stored row's n per group (rows) for the respondents and every item (columns), as item_ns."""
-    if row.item_n is not None:
-        return np.frombuffer(row.item_n, dtype="<i4").reshape(
-            len(row.group_respondents), codebook.width + 1).astype(np.int64)
+    groups = len(row.group_respondents)
+    if row.item_n is not None and len(row.item_n) == 4 * groups * (codebook.width + 1):
+        return np.frombuffer(row.item_n, dtype="<i4").reshape(groups, codebook.width + 1).astype(np.int64)
     return item_ns(codebook, decode_counts(codebook, row), row.group_respondents)

@@ -1,5 +1,6 @@
 """Tables, one module per aggregate; importing this package registers them all."""
 from webapp.models.aggregate import Aggregate
+from webapp.models.gaps import CourseMatch, MatchState, UnitGap
 from webapp.models.org import Fylke, Kommune, School
 from webapp.models.outbox import OutboxEvent
 from webapp.models.response import Answer, Invitation, PooledResponse, Response, ScreenOutCount
@@ -7,6 +8,7 @@ from webapp.models.survey import Round, RoundSchool, SurveyVersion
 from webapp.models.user import User, UserSchool
 
 __all__ = [
-    "Aggregate", "Answer", "Fylke", "Invitation", "Kommune", "OutboxEvent", "PooledResponse", "Response",
-    "Round", "RoundSchool", "School", "ScreenOutCount", "SurveyVersion", "User", "UserSchool",
+    "Aggregate", "Answer", "CourseMatch", "Fylke", "Invitation", "Kommune", "MatchState", "OutboxEvent",
+    "PooledResponse", "Response",
+    "Round", "RoundSchool", "School", "ScreenOutCount", "SurveyVersion", "UnitGap", "User", "UserSchool",
 ]

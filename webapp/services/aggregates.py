@@ -18,7 +18,7 @@ from webapp.domain.breakdowns import GROUPINGS, group_index, group_values
 from webapp.domain.codebook import Codebook
 from webapp.domain.layout import Layout
 from webapp.domain.questionnaire import Questionnaire
-from webapp.domain.slots import item_ns, slot_layout, stored
+from webapp.domain.slots import item_ns, row_counts, slot_layout, stored
 from webapp.models import Aggregate, Answer, Kommune, Response, Round, RoundSchool, School
 from webapp.services import publication, surveys
 from webapp.services.round_units import layout, lock_round
@@ -102,7 +102,7 @@ def _from_rows(codebook: Codebook, rows: list[Aggregate], n_groups: int) -> aggr
     counts = np.zeros((1, n_groups, codebook.width, aggregation.SLOTS), dtype=np.int64)
     respondents = np.zeros((1, n_groups), dtype=np.int64)
     for row in rows:
-        kept = np.frombuffer(row.counts, dtype="<i4").reshape(n_groups, layout_.width)
+        kept = row_counts(codebook, row.counts, row.group_respondents)
         counts[0][:, layout_.items, layout_.slots] += kept
         respondents[0] += np.array(row.group_respondents, dtype=np.int64)
     return aggregation.Tally(respondents, counts)

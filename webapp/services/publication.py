@@ -24,7 +24,7 @@ from webapp.domain.breakdowns import group_values
 from webapp.domain.codebook import Codebook
 from webapp.domain.layout import Layout
 from webapp.domain.release import Cells, Level, Parts, close, due, release
-from webapp.domain.slots import item_ns, slot_layout
+from webapp.domain.slots import item_ns, row_counts, slot_layout
 from webapp.models import Aggregate, Round
 from webapp.services import surveys
 from webapp.services.round_units import layout, lock_round
@@ -61,7 +61,7 @@ class _Rows:
             if row.unit_id in position:
                 i = position[row.unit_id]
                 cells.respondents[i] = row.group_respondents
-                cells.counts[i] = np.frombuffer(row.counts, dtype="<i4").reshape(n, self.width)
+                cells.counts[i] = row_counts(self.codebook, row.counts, row.group_respondents)
         return cells
 
     def write(self, kind: str, level: str, unit_ids: list[int], grouping: str, groups: list[str],

@@ -1,0 +1,79 @@
+"""Stored gaps and matches: recomputed where published figures changed, idempotent, every reason built
+from published numbers, no hidden group named."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import publish_closed_round
+from webapp.extensions import db
+from webapp.models import CourseMatch, Round, School, UnitGap
+from webapp.services import matching
+from webapp.services.gaps import BY
+from webapp.services.results import unit_figures
+
+ORG = ("kommune,fylke,school_code,school_name,skoleslag\n"
+       "Indre,Vestland,S1,Stor skole,grunnskole\n"
+       "Indre,Vestland,S2,Mellom skole,grunnskole\n"
+       "Indre,Vestland,L1,Liten skole,grunnskole\n")
+
+
+@dataclass(frozen=True)
+class Course:
+    code: str
+    areas: tuple
+    yrkesgrupper: tuple = ()
+    format: str = "kurs"
+    fee_nok: int = 1000
+    funding_share: float = 0.0
+    active: bool = True
+
+
+COURSES = [Course("PALS", ("atferd", "klassemiljo"), format="veiledning"),
+           Course("PSYK", ("psykisk_helse",), ("bua", "assistent"), "studiepoeng", 800),
+           Course("SFO", ("relasjon",), ("sfo_leder",), "nettkurs"),
+           Course("FAG", ("fagbrev_bua",), ("bua", "assistent"), "fagbrev", 12000, 0.5),
+           Course("OLD", ("atferd",), active=False)]
+
+
+@pytest.fixture()
+def found(app, settings):
+    with app.app_context():
+        round_id = publish_closed_round(settings, ORG, "Vår 2027", {"S1": 60, "S2": 40, "L1": 3}, seed=11)
+        yield db.session.get(Round, round_id)
+
+
+def test_recompute_stores_the_changed_units_once_and_again_when_the_catalogue_changes(found, settings):
+    first = matching.recompute(db.session, found, COURSES, settings.surveys_dir)
+    assert first.units == 4  # three schools and their kommune have published figures
+    assert matching.recompute(db.session, found, COURSES, settings.surveys_dir).units == 0
+    cheaper = [replace(c, fee_nok=0) if c.code == "PSYK" else c for c in COURSES]
+    assert matching.recompute(db.session, found, cheaper, settings.surveys_dir).units == 4
+    small = db.session.scalar(select(School.id).where(School.code == "L1"))
+    assert matching.stored_gaps(db.session, found, "school", small) == []
+    assert matching.stored_matches(db.session, found, "school", small) == []
+
+
+def test_every_reason_quotes_published_numbers_and_never_a_hidden_group(found, settings):
+    matching.recompute(db.session, found, COURSES, settings.surveys_dir)
+    rows = db.session.scalars(select(CourseMatch)).all()
+    assert rows and "OLD" not in {r.course_code for r in rows}
+    for row in rows:
+        figures = unit_figures(db.session, found, row.level, row.unit_id, "", BY)
+        for part in row.detail["reasons"]:
+            flag = figures.figure(f"trenger_{part['area']}")
+            assert (part["need"], part["n"]) == (flag.counts["ja"], flag.n)
+            for group in part["groups"]:
+                shown = figures.figure(f"trenger_{part['area']}", group["group"])
+                assert not shown.suppressed  # a hidden group is never named
+                assert (group["need"], group["n"]) == (shown.counts["ja"], shown.n)
+        if row.detail["format_yes"] is not None:
+            wish = figures.figure("onsket_format")
+            assert row.detail["format_n"] == wish.n
+    # The stored gaps are the published flag figures of the unit, group by group.
+    for gap in db.session.scalars(select(UnitGap)):
+        figures = unit_figures(db.session, found, gap.level, gap.unit_id, "", BY)
+        flag = figures.figure(f"trenger_{gap.area}", gap.grp)
+        assert (gap.need, gap.n) == (flag.counts["ja"], flag.n)

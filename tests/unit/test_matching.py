@@ -1,0 +1,66 @@
+"""Ranking courses against a unit's published gaps, and what a reason may quote."""
+from dataclasses import dataclass
+
+from webapp.domain.gaps import Counts, Gap
+from webapp.domain.matching import UnitNeeds, rank
+
+WISHES = {"kurs": "kurs_arbeidstid", "nettkurs": "nettkurs", "fagbrev": "fagbrev"}
+
+
+@dataclass(frozen=True)
+class C:
+    code: str
+    areas: tuple
+    format: str = "kurs"
+    yrkesgrupper: tuple = ()
+    fee_nok: int = 1000
+    funding_share: float = 0.0
+    active: bool = True
+
+
+def g(area, need, n, score, group="all"):
+    return Gap(area, group, n, need, round(100 * need / n, 1), 0, 100, score, None, None)
+
+
+NEEDS = UnitNeeds(
+    areas={"atferd": g("atferd", 9, 14, 50.0), "psykisk_helse": g("psykisk_helse", 4, 14, 20.0),
+           "mobbing": g("mobbing", 0, 14, 0.0)},
+    groups={"bua": {"atferd": g("atferd", 6, 8, 60.0, "bua")}},
+    formats=Counts(14, {"kurs_arbeidstid": 7, "nettkurs": 14, "fagbrev": 0}))
+
+
+def test_courses_rank_by_the_gap_they_cover_times_how_well_the_format_suits():
+    ranked = rank([C("A", ("atferd",)), C("B", ("atferd", "psykisk_helse")), C("N", ("atferd",), "nettkurs"),
+                   C("M", ("mobbing",))], NEEDS, WISHES)
+    by_code = {m.course: m for m in ranked}
+    assert by_code["B"].score == round(70.0 * (0.5 + 0.5 * 7 / 14), 1) == 52.5
+    assert by_code["A"].score == 37.5 and by_code["N"].score == 50.0
+    assert [m.course for m in ranked] == ["B", "N", "A"]  # M covers no gap: not suggested
+    assert by_code["B"].areas == ("atferd", "psykisk_helse")  # largest gap first
+
+
+def test_retired_courses_and_courses_for_groups_not_seen_rank_as_they_should():
+    ranked = rank([C("OLD", ("atferd",), active=False), C("SFO", ("atferd",), yrkesgrupper=("sfo_leder",)),
+                   C("BUA", ("atferd",), yrkesgrupper=("bua",))], NEEDS, WISHES)
+    assert [m.course for m in ranked] == ["BUA", "SFO"]
+    assert ranked[1].score == 18.8  # half of 37.5: no sfo_leder figures are published here
+
+
+def test_a_reason_quotes_the_unit_and_only_the_published_groups():
+    [match] = rank([C("A", ("atferd",))], NEEDS, WISHES)
+    [reason] = match.reasons
+    assert (reason.area, reason.need, reason.n) == ("atferd", 9, 14)
+    assert reason.groups == (("bua", 6, 8),)  # the only group published at the unit
+    assert (match.format_yes, match.format_n) == (7, 14)
+
+
+def test_ties_go_to_the_cheaper_course_after_funding_then_the_code():
+    ranked = rank([C("Z", ("atferd",), fee_nok=900), C("Y", ("atferd",), fee_nok=2000, funding_share=0.75),
+                   C("X", ("atferd",), fee_nok=500)], NEEDS, WISHES)
+    assert [m.course for m in ranked] == ["X", "Y", "Z"]
+
+
+def test_no_gaps_or_no_courses_give_no_suggestions():
+    assert rank([C("A", ("atferd",))], UnitNeeds({}, {}, None), WISHES) == []
+    assert rank([], NEEDS, WISHES) == []
+    assert len(rank([C(str(k), ("atferd",)) for k in range(10)], NEEDS, WISHES, limit=3)) == 3

@@ -1,0 +1,131 @@
+"""Courses ranked by how much of a unit's gap they address, with the published numbers behind each (pure).
+
+score(course) = Σ over the course's areas of the unit's gap score (domain/gaps.py)
+                × format fit × group fit
+- format fit = 0.5 + 0.5 · the share of the unit's respondents who said the course's format suits them
+  (`onsket_format`); 0.75 when that figure is not published.
+- group fit = 1 for a course for everyone, or when one of its target yrkesgrupper has a published gap in
+  the area at the unit; 0.5 when none of its groups is seen in the unit's published figures.
+Ties go to the cheaper course for the school (fee less the funded share), then to the code.
+
+A reason quotes only published numbers: the unit's need in the area, the need of each target group
+whose figures are published, and how many said the format suits them. A hidden group is never named.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from webapp.domain.gaps import Counts, Gap
+
+FORMAT_MIDDLE = 0.75
+UNSEEN_GROUP_FIT = 0.5
+
+
+class Course(Protocol):
+    """What ranking reads of a course (webapp/domain/courses.Course has it)."""
+
+    code: str
+    areas: tuple[str, ...]
+    yrkesgrupper: tuple[str, ...]   # empty: everyone
+    format: str
+    fee_nok: int
+    funding_share: float
+    active: bool
+
+
+@dataclass(frozen=True)
+class UnitNeeds:
+    """A unit's published gaps: overall per area, per yrkesgruppe per area (published groups only),
+    and the `onsket_format` figure."""
+
+    areas: Mapping[str, Gap]                       # area → gap of the whole unit
+    groups: Mapping[str, Mapping[str, Gap]]        # yrkesgruppe → area → gap
+    formats: Counts | None                         # onsket_format of the whole unit
+
+
+@dataclass(frozen=True)
+class AreaReason:
+    area: str
+    need: int
+    n: int
+    groups: tuple[tuple[str, int, int], ...]       # (yrkesgruppe, need, n), published groups only
+
+
+@dataclass(frozen=True)
+class Match:
+    course: str
+    score: float
+    areas: tuple[str, ...]                         # the course's areas with a gap, largest first
+    reasons: tuple[AreaReason, ...]
+    format: str
+    format_yes: int | None                         # how many said the format suits them, of …
+    format_n: int | None
+
+    def as_json(self) -> dict:
+        return {"course": self.course, "score": self.score, "areas": list(self.areas),
+                "reasons": [{"area": r.area, "need": r.need, "n": r.n,
+                             "groups": [{"group": g, "need": need, "n": n} for g, need, n in r.groups]}
+                            for r in self.reasons],
+                "format": self.format, "format_yes": self.format_yes, "format_n": self.format_n}
+
+
+def _format_fit(course: Course, wishes: Mapping[str, str],
+                formats: Counts | None) -> tuple[float, int | None]:
+    wish = wishes.get(course.format)
+    if formats is None or not formats.n or wish is None:
+        return FORMAT_MIDDLE, None
+    yes = formats.counts.get(wish, 0)
+    return 0.5 + 0.5 * yes / formats.n, yes
+
+
+def _group_fit(course: Course, needs: UnitNeeds, areas: Sequence[str]) -> float:
+    if not course.yrkesgrupper:
+        return 1.0
+    seen = any(area in needs.groups.get(group, {}) for group in course.yrkesgrupper for area in areas)
+    return 1.0 if seen else UNSEEN_GROUP_FIT
+
+
+def _reasons(course: Course, needs: UnitNeeds, areas: Sequence[str]) -> tuple[AreaReason, ...]:
+    out = []
+    groups = course.yrkesgrupper or tuple(needs.groups)
+    for area in areas:
+        gap = needs.areas[area]
+        parts = tuple((g, needs.groups[g][area].need, needs.groups[g][area].n) for g in groups
+                      if area in needs.groups.get(g, {}) and needs.groups[g][area].need)
+        out.append(AreaReason(area, gap.need, gap.n, parts))
+    return tuple(out)
+
+
+def rank(courses: Sequence[Course], needs: UnitNeeds, wishes: Mapping[str, str],
+         limit: int | None = None) -> list[Match]:
+    """The active courses that address a gap of the unit, best first. `wishes`: course format →
+    the `onsket_format` option that asks for it (the vocabulary's formats)."""
+    area_codes = sorted(needs.areas)
+    if not area_codes or not courses:
+        return []
+    column = {a: j for j, a in enumerate(area_codes)}
+    scores = np.array([needs.areas[a].score for a in area_codes])
+    covers = np.zeros((len(courses), len(area_codes)))
+    for i, course in enumerate(courses):
+        for area in course.areas:
+            if area in column:
+                covers[i, column[area]] = 1.0
+    base = covers @ scores
+    matches = []
+    for i in (int(k) for k in np.flatnonzero(base > 0)):
+        course = courses[i]
+        if not course.active:
+            continue
+        areas = sorted((a for a in course.areas if a in column and needs.areas[a].score > 0),
+                       key=lambda a: (-needs.areas[a].score, a))
+        fit, yes = _format_fit(course, wishes, needs.formats)
+        score = round(float(base[i]) * fit * _group_fit(course, needs, areas), 1)
+        format_n = needs.formats.n if yes is not None and needs.formats is not None else None
+        matches.append((score, course, Match(course.code, score, tuple(areas), _reasons(course, needs, areas),
+                                             course.format, yes, format_n)))
+    matches.sort(key=lambda m: (-m[0], m[1].fee_nok * (1 - m[1].funding_share), m[1].code))
+    return [m for _s, _c, m in matches[:limit]]
