@@ -73,20 +73,21 @@ class Match:
                 "format": self.format, "format_yes": self.format_yes, "format_n": self.format_n}
 
 
-def _format_fit(course: Course, wishes: Mapping[str, str],
+def _format_fit(course_format: str, wishes: Mapping[str, str],
                 formats: Counts | None) -> tuple[float, int | None]:
-    wish = wishes.get(course.format)
+    wish = wishes.get(course_format)
     if formats is None or not formats.n or wish is None:
         return FORMAT_MIDDLE, None
     yes = formats.counts.get(wish, 0)
     return 0.5 + 0.5 * yes / formats.n, yes
 
 
-def _group_fit(course: Course, needs: UnitNeeds, areas: Sequence[str]) -> float:
+def _group_fit(course: Course, seen: Mapping[str, frozenset[str]], areas: Sequence[str]) -> float:
+    """1 for a course for everyone or with a target group that has a published gap in its areas."""
     if not course.yrkesgrupper:
         return 1.0
-    seen = any(area in needs.groups.get(group, {}) for group in course.yrkesgrupper for area in areas)
-    return 1.0 if seen else UNSEEN_GROUP_FIT
+    return 1.0 if any(seen.get(g, frozenset()).intersection(areas) for g in course.yrkesgrupper) \
+        else UNSEEN_GROUP_FIT
 
 
 def _reasons(course: Course, needs: UnitNeeds, areas: Sequence[str]) -> tuple[AreaReason, ...]:
@@ -103,7 +104,8 @@ def _reasons(course: Course, needs: UnitNeeds, areas: Sequence[str]) -> tuple[Ar
 def rank(courses: Sequence[Course], needs: UnitNeeds, wishes: Mapping[str, str],
          limit: int | None = None) -> list[Match]:
     """The active courses that address a gap of the unit, best first. `wishes`: course format →
-    the `onsket_format` option that asks for it (the vocabulary's formats)."""
+    the `onsket_format` option that asks for it (the vocabulary's formats). Reasons are written for
+    the courses returned only."""
     area_codes = sorted(needs.areas)
     if not area_codes or not courses:
         return []
@@ -115,17 +117,23 @@ def rank(courses: Sequence[Course], needs: UnitNeeds, wishes: Mapping[str, str],
             if area in column:
                 covers[i, column[area]] = 1.0
     base = covers @ scores
-    matches = []
+    seen = {g: frozenset(by_area) for g, by_area in needs.groups.items()}
+    fits = {fmt: _format_fit(fmt, wishes, needs.formats) for fmt in {c.format for c in courses}}
+    scored = []
     for i in (int(k) for k in np.flatnonzero(base > 0)):
         course = courses[i]
         if not course.active:
             continue
-        areas = sorted((a for a in course.areas if a in column and needs.areas[a].score > 0),
-                       key=lambda a: (-needs.areas[a].score, a))
-        fit, yes = _format_fit(course, wishes, needs.formats)
-        score = round(float(base[i]) * fit * _group_fit(course, needs, areas), 1)
+        areas = [a for a in course.areas if a in column and needs.areas[a].score > 0]
+        score = round(float(base[i]) * fits[course.format][0] * _group_fit(course, seen, areas), 1)
+        scored.append((-score, course.fee_nok * (1 - course.funding_share), course.code, i, areas))
+    scored.sort()
+    out = []
+    for negative, _cost, _code, i, areas in scored[:limit]:
+        course = courses[i]
+        areas.sort(key=lambda a: (-needs.areas[a].score, a))
+        fit, yes = fits[course.format]
         format_n = needs.formats.n if yes is not None and needs.formats is not None else None
-        matches.append((score, course, Match(course.code, score, tuple(areas), _reasons(course, needs, areas),
-                                             course.format, yes, format_n)))
-    matches.sort(key=lambda m: (-m[0], m[1].fee_nok * (1 - m[1].funding_share), m[1].code))
-    return [m for _s, _c, m in matches[:limit]]
+        out.append(Match(course.code, -negative, tuple(areas), _reasons(course, needs, areas), course.format,
+                         yes, format_n))
+    return out

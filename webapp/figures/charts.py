@@ -262,3 +262,23 @@ def trend_lines(labels: list[str], series: list[Series]) -> Spec:
                         "gridcolor": "#e5e9ee"},
               "xaxis": {"fixedrange": True}}
     return {"data": data, "layout": layout}
+
+
+def gap_bars(categories: list[str], shares: list[float | None], lows: list[float | None],
+             highs: list[float | None], ns: list[int | None], name: str) -> Spec:
+    """Shares (percent) per category with their 95 % intervals as whiskers, the value on each bar."""
+    colour = PALETTE[0]
+    hover = [hidden_text() if v is None else _("%(share)s %% (95 %% interval %(low)s–%(high)s %%, n = %(n)s)",
+                                                share=_number(v), low=_number(lo), high=_number(hi), n=n)
+             for v, lo, hi, n in zip(shares, lows, highs, ns)]
+    plus = [None if v is None or hi is None else round(hi - v, 1) for v, hi in zip(shares, highs)]
+    minus = [None if v is None or lo is None else round(v - lo, 1) for v, lo in zip(shares, lows)]
+    data = [{"type": "bar", "orientation": "h", "x": [v if v is not None else 0 for v in shares],
+             "y": categories, "name": _legend_name(name), "marker": {"color": colour},
+             "error_x": {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
+                         "color": DARK, "thickness": 1.2, "width": 4},
+             "hovertext": hover, "hoverinfo": "text", "text": [_number(v) for v in shares],
+             "textposition": ["inside" if v and v >= 12 else "outside" for v in shares],
+             "insidetextanchor": "start", "textangle": 0, "cliponaxis": False,
+             "insidetextfont": {"color": palettes.text_colour(colour)}, "outsidetextfont": {"color": DARK}}]
+    return {"data": data, "layout": _bar_layout(categories, [name], xaxis={"range": [0, 105]})}
