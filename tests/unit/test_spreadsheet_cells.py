@@ -4,7 +4,7 @@ import io
 
 from openpyxl import load_workbook
 
-from webapp.services.dashboard import Panel
+from webapp.services.panels import Panel
 from webapp.services.spreadsheet import safe_cell
 
 FORMULAS = ['=HYPERLINK("http://x.example/","klikk")', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]

@@ -2,25 +2,22 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 import plotly
 from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Fylke, Kommune, Round, School, SurveyVersion
-from webapp.services import access, dashboard, free_text, reference, results, rounds
-from webapp.services.aggregates import codebook_of, layout
+from webapp.models import Round, School
+from webapp.services import access, dashboard, dashboard_units
+from webapp.services.aggregates import layout
 from webapp.web import content_disposition
 from webapp.web.dashboards import downloads
 from webapp.web.templating import current_language
 
 bp = Blueprint("dashboards", __name__, url_prefix="/resultater")
 LEVEL_SLUGS = {"skole": "school", "kommune": "kommune", "fylke": "fylke"}
-LEVEL_MODELS = {"school": School, "kommune": Kommune, "fylke": Fylke}
 
 
 @bp.get("/plotly.min.js")
@@ -73,125 +70,37 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str, fmt: str):
     """A panel's table (the same suppressed numbers as the page) as CSV or Excel."""
     level = "round" if level_slug == "runde" else LEVEL_SLUGS.get(level_slug) or abort(404)
-    panels, context = _panels(round_id, level, unit_id)
-    panel = next((p for p in panels if p.key == panel_key and p.shown), None) or abort(404)
-    unit = context["unit"]
+    page = _page(round_id, level, unit_id)
+    panel = page.panel(panel_key) or abort(404)
     if fmt == "csv":  # CSV stays bare for machines; the sheet names its round, unit, date and threshold
         body, mimetype = ("\ufeff" + panel.csv()).encode(), "text/csv"
     else:
-        body, mimetype = panel.xlsx(downloads.title_block(unit)), XLSX
-    name = downloads.download_name(unit, panel.key, fmt)
+        body, mimetype = panel.xlsx(downloads.title_block(page.unit)), XLSX
+    name = downloads.download_name(page.unit, panel.key, fmt)
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": content_disposition.attachment(name)})
 
 
-def _panels(round_id: int, level: str, unit_id: int):
-    found, units = db.session.get(Round, round_id), layout(db.session, round_id)
-    if not access.may_open(db.session, current_user, found, units, level, unit_id):
+def _page(round_id: int, level: str, unit_id: int) -> dashboard.DashboardPage:
+    try:
+        return dashboard.dashboard_page(db.session, db.session.get(Round, round_id), level, unit_id,
+                                        current_language(), current_user,
+                                        current_app.config["LAGET"].surveys_dir)
+    except dashboard.DashboardNotFound:
         abort(404)  # out of scope answers like missing: nobody can probe which units exist
-    questionnaire, _codebook = codebook_of(db.session, found)
-    name = found.name if level == "round" else db.session.get(LEVEL_MODELS[level], unit_id).name
-    unit = results.unit_figures(db.session, found, level, unit_id, name)
-    by_yrke = results.unit_figures(db.session, found, level, unit_id, name, "yrkesgruppe")
-    parent_ref = units.parent(level, unit_id) if level != "round" else None
-    parent = None
-    if parent_ref is not None:
-        parent_level, parent_id = parent_ref
-        parent_name = (found.name if parent_level == "round"
-                       else db.session.get(LEVEL_MODELS[parent_level], parent_id).name)
-        parent = results.unit_figures(db.session, found, parent_level, parent_id, parent_name)
-    source, reference_figures = reference.load(current_app.config["LAGET"].surveys_dir, questionnaire.slug)
-    ctx = dashboard.Context(questionnaire, current_language(), unit, parent, by_yrke, reference_figures,
-                            name, parent.unit_name if parent else None)
-    context = {"round": found, "level": level, "unit": unit, "by_yrke": by_yrke, "parent": parent,
-               "parent_ref": parent_ref,
-               "questionnaire": questionnaire, "source": source, "units": units,
-               "free_texts": (free_text.free_texts(db.session, found, units, level, unit_id)
-                              if current_user.role == "admin" else None)}
-    return dashboard.build_panels(ctx, _history(found, level, unit_id, unit)), context
-
-
-def _history(found: Round, level: str, unit_id: int, current: results.UnitFigures):
-    """The same unit's published figures in every round of the same questionnaire, oldest first."""
-    slug = found.survey_version.slug
-    rounds = db.session.scalars(select(Round).join(SurveyVersion).where(
-        SurveyVersion.slug == slug, Round.status != "draft").order_by(Round.created_at)).all()
-    history = []
-    for other in rounds:
-        if other.id == found.id:  # this round's figures are already read
-            history.append((other.name, current))
-            continue
-        if not access.may_open(db.session, current_user, other, layout(db.session, other.id), level, unit_id):
-            continue  # nor does a trend name rounds outside the user's scope
-        figures = results.unit_figures(db.session, other, level, unit_id, current.unit_name)
-        if figures.respondents.get("all") is not None:
-            history.append((other.name, figures))
-    return history
 
 
 def _render(round_id: int, level: str, unit_id: int):
-    panels, context = _panels(round_id, level, unit_id)
-    status = _response_rate(context["round"], level, unit_id, context["units"], context["unit"])
-    invited = rounds.invitation_counts(db.session, context["round"])  # per school, for both unit lists
-    children = _children(context["round"], level, unit_id, context["units"], invited)
-    schools = _schools_below(context["round"], level, unit_id, context["units"], invited)
+    page = _page(round_id, level, unit_id)
+    lists = dashboard_units.unit_lists(db.session, page, current_user)
     slug = "runde" if level == "round" else next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
-    return render_template("dashboards/unit.html", panels=panels, status=status, children=children,
-                           schools=schools, level_slug=slug, unit_id=unit_id, link=unit_url,
-                           children_level=(context["units"].children(level, unit_id) or ("", []))[0],
-                           **context)
-
-
-def _response_rate(found: Round, level: str, unit_id: int, units, unit: results.UnitFigures) -> dict:
-    """Invitations, and the answers in the published figures — never the live count, which would
-    move the moment a colleague presses Send."""
-    invited = rounds.invitation_count(db.session, found,
-                                      [s for s in units.schools if units.holds(level, unit_id, s)])
-    answered = unit.respondents.get("all")
-    return {"invited": invited, "answered": answered,
-            "rate": round(100 * answered / invited) if invited and answered else None}
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    """A unit below the one shown, as the dashboard lists it: its published n and response rate."""
-
-    name: str
-    url: str
-    answered: int | None
-    invited: int
-
-    @property
-    def rate(self) -> int | None:
-        return round(100 * self.answered / self.invited) if self.invited and self.answered else None
-
-
-def _children(found: Round, level: str, unit_id: int, units, invited: dict[int, int]) -> list[UnitRow]:
-    """The units one level below, in the reader's scope, with the answers in their published figures."""
-    below = units.children(level, unit_id)
-    if below is None:
-        return []
-    child_level, ids = below
-    visible = [i for i in ids if access.may_see(db.session, current_user, units, child_level, i)]
-    return _unit_rows(found, child_level, visible, units, invited)
-
-
-def _schools_below(found: Round, level: str, unit_id: int, units, invited: dict[int, int]) -> list[UnitRow]:
-    """Every school in the unit that the reader may see: the list the school search filters."""
-    if level in ("school", "kommune"):
-        return []  # a kommune's schools are its children already
-    ids = [s for s in units.schools if units.holds(level, unit_id, s)
-           and access.may_see(db.session, current_user, units, "school", s)]
-    return _unit_rows(found, "school", ids, units, invited)
-
-
-def _unit_rows(found: Round, level: str, ids: list[int], units, per_school: dict[int, int]) -> list[UnitRow]:
-    model = LEVEL_MODELS[level]
-    names = {u.id: u.name for u in db.session.scalars(select(model).where(model.id.in_(ids)))}
-    answered = results.published_respondents(db.session, found, level, ids)
-    invited = {i: sum(n for s, n in per_school.items() if units.holds(level, i, s)) for i in ids}
-    return sorted((UnitRow(names[i], unit_url(found.id, level, i), answered[i], invited[i]) for i in ids),
-                  key=lambda row: row.name)
+    return render_template("dashboards/unit.html", panels=page.panels, status=lists.status,
+                           children=lists.children, schools=lists.schools,
+                           children_level=lists.children_level, level_slug=slug, unit_id=unit_id,
+                           link=unit_url, round=page.round, level=level,
+                           unit=page.unit, parent=page.parent, parent_ref=page.parent_ref,
+                           questionnaire=page.questionnaire, source=page.source, units=page.units,
+                           free_texts=page.free_texts)
 
 
 __all__ = ["bp", "_"]
