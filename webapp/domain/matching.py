@@ -95,8 +95,9 @@ def _reasons(course: Course, needs: UnitNeeds, areas: Sequence[str]) -> tuple[Ar
     groups = course.yrkesgrupper or tuple(needs.groups)
     for area in areas:
         gap = needs.areas[area]
-        parts = tuple((g, needs.groups[g][area].need, needs.groups[g][area].n) for g in groups
-                      if area in needs.groups.get(g, {}) and needs.groups[g][area].need)
+        shown = [needs.groups[g][area] for g in groups if area in needs.groups.get(g, {})]
+        shown = sorted((gap for gap in shown if gap.need), key=lambda gap: (-gap.need / gap.n, gap.group))
+        parts = tuple((gap.group, gap.need, gap.n) for gap in shown)
         out.append(AreaReason(area, gap.need, gap.n, parts))
     return tuple(out)
 

@@ -217,8 +217,10 @@ def heatmap(rows: list[str], columns: list[str], values: list[list[float | None]
              "zmin": 0, "zmax": 100, "xgap": 2, "ygap": 2, "showscale": False}
     base = {"font": FONT, "paper_bgcolor": "white", "plot_bgcolor": "white", "dragmode": False}
     header_lines = max((_wrap(c, 16).count("<br>") + 1 for c in columns), default=1)
+    # Each row as tall as its longest wrapped label needs (15 px a line), so labels never overlap.
+    row_lines = max((_wrap(r, 22).count("<br>") + 1 for r in rows), default=1)
     layout = {**base, "margin": {"l": 4, "r": 4, "t": 8, "b": 8},
-              "height": 60 + 14 * header_lines + 46 * len(rows),
+              "height": 60 + 14 * header_lines + max(46, 15 * row_lines + 10) * len(rows),
               "xaxis": {"side": "top", "tickangle": 0, "tickfont": {"size": 11.5}, "fixedrange": True,
                         "automargin": True, "showgrid": False, "tickvals": columns,
                         "ticktext": [_wrap(c, 16) for c in columns]},
@@ -266,7 +268,8 @@ def trend_lines(labels: list[str], series: list[Series]) -> Spec:
 
 def gap_bars(categories: list[str], shares: list[float | None], lows: list[float | None],
              highs: list[float | None], ns: list[int | None], name: str) -> Spec:
-    """Shares (percent) per category with their 95 % intervals as whiskers, the value on each bar."""
+    """Shares (percent) per category with their 95 % intervals as whiskers; each value stands just past
+    its whisker, where neither the bar nor the whisker runs through it."""
     colour = PALETTE[0]
     hover = [hidden_text() if v is None else _("%(share)s %% (95 %% interval %(low)s–%(high)s %%, n = %(n)s)",
                                                 share=_number(v), low=_number(lo), high=_number(hi), n=n)
@@ -277,8 +280,10 @@ def gap_bars(categories: list[str], shares: list[float | None], lows: list[float
              "y": categories, "name": _legend_name(name), "marker": {"color": colour},
              "error_x": {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
                          "color": DARK, "thickness": 1.2, "width": 4},
-             "hovertext": hover, "hoverinfo": "text", "text": [_number(v) for v in shares],
-             "textposition": ["inside" if v and v >= 12 else "outside" for v in shares],
-             "insidetextanchor": "start", "textangle": 0, "cliponaxis": False,
-             "insidetextfont": {"color": palettes.text_colour(colour)}, "outsidetextfont": {"color": DARK}}]
-    return {"data": data, "layout": _bar_layout(categories, [name], xaxis={"range": [0, 105]})}
+             "hovertext": hover, "hoverinfo": "text"}]
+    layout = _bar_layout(categories, [name], xaxis={"range": [0, 118]})
+    layout["annotations"] += [{"x": hi if hi is not None else (v or 0), "xref": "x", "y": c, "yref": "y",
+                               "xanchor": "left", "xshift": 4, "showarrow": False, "text": _number(v),
+                               "font": {"size": 12, "color": DARK}}
+                              for c, v, hi in zip(categories, shares, highs)]
+    return {"data": data, "layout": layout}

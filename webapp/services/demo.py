@@ -48,7 +48,9 @@ def load_demo(session: Session, settings: Settings, admin_password: str, links: 
         rounds.set_status(session, DEMO_ROUND, "open")
         _simulate_round(session, demo_round, random.Random(seed))
         aggregates.rebuild(session, demo_round)
-        matching.recompute_round(session, demo_round, settings.surveys_dir)  # suggestions from the start
+    # Gaps and suggestions from the start (and for a demo database from before they existed); a unit
+    # whose figures and catalogue are unchanged is left as it is.
+    matching.recompute_round(session, demo_round, settings.surveys_dir)
     if session.scalar(select(User).filter_by(email=ADMIN_EMAIL)) is None:
         create_user(session, ADMIN_EMAIL, admin_password, "admin")
     elif authenticate(session, ADMIN_EMAIL, admin_password) is None:

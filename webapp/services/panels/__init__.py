@@ -5,10 +5,11 @@ the Panel, the Context and their helpers) and add its `build` to PANELS where it
 """
 from __future__ import annotations
 
-from webapp.services.panels import areas, comparison, need, need_heatmap, questions, trend
+from webapp.services.panels import areas, comparison, gaps, need, need_heatmap, questions, trend
 from webapp.services.panels.common import Builder, Context, Panel
 
 PANELS: tuple[Builder, ...] = (
+    gaps.build,          # «Kompetansebehov»: the gap per competence area, overall and per yrkesgruppe
     need.build,          # competence need per pupil group
     need_heatmap.build,  # … by occupational group
     areas.build,         # competence need per competence area

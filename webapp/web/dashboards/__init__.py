@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 
 import plotly
-from flask import Blueprint, Response, abort, current_app, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.extensions import db
 from webapp.models import Round, School
-from webapp.services import access, dashboard, dashboard_units
+from webapp.services import access, dashboard, dashboard_units, suggestions
 from webapp.services.aggregates import layout
 from webapp.web import content_disposition
 from webapp.web.dashboards import downloads
@@ -93,6 +93,10 @@ def _page(round_id: int, level: str, unit_id: int) -> dashboard.DashboardPage:
 def _render(round_id: int, level: str, unit_id: int):
     page = _page(round_id, level, unit_id)
     lists = dashboard_units.unit_lists(db.session, page, current_user)
+    courses = suggestions.suggestions(db.session, page.round, level, unit_id, current_language(),
+                                      current_app.config["LAGET"].surveys_dir,
+                                      request.args.get("format"), request.args.get("area"),
+                                      request.args.get("alle") == "1")
     slug = "runde" if level == "round" else next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
     return render_template("dashboards/unit.html", panels=page.panels, status=lists.status,
                            children=lists.children, schools=lists.schools,
@@ -100,7 +104,7 @@ def _render(round_id: int, level: str, unit_id: int):
                            link=unit_url, round=page.round, level=level,
                            unit=page.unit, parent=page.parent, parent_ref=page.parent_ref,
                            questionnaire=page.questionnaire, source=page.source, units=page.units,
-                           free_texts=page.free_texts)
+                           free_texts=page.free_texts, suggestions=courses)
 
 
 __all__ = ["bp", "_"]

@@ -1,0 +1,76 @@
+"""«Kompetansebehov»: the gap per competence area (docs/gaps.md), overall and per yrkesgruppe.
+
+Built from the unit's published figures only (services/gaps.py), like every panel: an area or a group
+without published answers has no bar and no cell.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from webapp.domain.gaps import Gap
+from webapp.figures import charts
+from webapp.services import gaps
+from webapp.services.panels.common import Context, Panel, group_names, n_range
+
+
+def _unit_gaps(ctx: Context) -> gaps.UnitGaps:
+    figures = ctx.by_group if ctx.by_group is not None and ctx.by_group.grouping == gaps.BY else ctx.unit
+    return gaps.from_figures(ctx.questionnaire, figures)
+
+
+def build(ctx: Context) -> list[Panel] | None:
+    if not ctx.questionnaire.areas:
+        return None
+    result = _unit_gaps(ctx)
+    return [overall(ctx, result), by_group(ctx, result)]
+
+
+def overall(ctx: Context, result: gaps.UnitGaps) -> Panel:
+    found = result.gaps.get("all", {})
+    ordered = sorted(found.values(), key=lambda g: (-g.score, g.area))
+    labels = {a.code: ctx.t(a.label) for a in ctx.questionnaire.areas}
+    names = [labels[g.area] for g in ordered]
+    figure = charts.gap_bars(names, [g.share for g in ordered], [g.low for g in ordered],
+                             [g.high for g in ordered], [g.n for g in ordered], _("Need more competence"))
+    rows = [[labels[g.area], g.need, g.n, g.share, f"{_number(g.low)}–{_number(g.high)}", g.score]
+            for g in ordered]
+    return Panel("kompetansebehov", _("Competence needs"),
+                 _("Share who need more competence in each area, with its uncertainty, largest gap first"),
+                 n_range([g.n for g in ordered]), figure,
+                 [_("Competence area"), _("Need more"), "n", _("Share (%)"), _("Interval (95 %)"),
+                  _("Gap score")], rows,
+                 [_("Need more: answered «to a large» or «very large extent» for the pupil group the area "
+                    "is about, chose the area among their wishes, or (trade certificate) ticked that "
+                    "format; n: those who answered at least one of them. The line on each bar shows how "
+                    "uncertain the share is. The gap score (0–100) weighs the share by how strongly they "
+                    "need it and how much they work with the pupil group.")],
+                 shown=bool(ordered))
+
+
+def by_group(ctx: Context, result: gaps.UnitGaps) -> Panel:
+    groups = [g for g in result.groups[1:] if not result.suppressed(g)]
+    names = group_names(ctx, gaps.BY) if groups else {}
+    overall_gaps = result.gaps.get("all", {})
+    areas = sorted(overall_gaps.values(), key=lambda g: (-g.score, g.area))
+    labels = {a.code: ctx.t(a.label) for a in ctx.questionnaire.areas}
+    values: list[list[float | None]] = []
+    ns: list[list[int | None]] = []
+    for area in areas:
+        cells: list[Gap | None] = [result.gaps[g].get(area.area) for g in groups]
+        values.append([c.share if c else None for c in cells])
+        ns.append([c.n if c else None for c in cells])
+    rows = [[labels[a.area], *["–" if v is None else v for v in row]] for a, row in zip(areas, values)]
+    columns = [names[g] for g in groups]
+    return Panel("kompetansebehov_yrkesgruppe", _("Competence needs by occupational group (%)"),
+                 _("Share who need more competence in each area, in each occupational group with enough "
+                   "answers to be shown"),
+                 n_range([n for row in ns for n in row]),
+                 charts.heatmap([labels[a.area] for a in areas], columns, values, ns) if groups and areas
+                 else {"data": [], "layout": {}},
+                 [_("Competence area"), *columns], rows,
+                 [_("Empty cells: too few answers in that group to be shown.")],
+                 shown=bool(groups) and any(v is not None for row in values for v in row))
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}"
