@@ -40,6 +40,7 @@ class ScriptedRound:
     threshold: int = 5
     snapshots: list[tuple[str, Snapshot]] = field(default_factory=list)
     released: list[dict] = field(default_factory=list)  # the reference's blocks at each snapshot
+    gap_snapshots: list[dict] = field(default_factory=list)  # what `laget gaps` printed at each snapshot
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -110,7 +111,42 @@ class ScriptedRound:
         snapshot = self.published()
         self.snapshots.append((label, snapshot))
         self.released.append(dict(self.reference.released))
+        self.gap_snapshots.append(self.gaps())
         return snapshot
+
+    def gaps(self) -> dict[tuple, tuple[int, int] | None]:
+        """What `laget gaps --by yrkesgruppe` prints for every unit, now: (n, need) per group and area,
+        None for a group it says is suppressed."""
+        from webapp.services import gaps
+
+        out: dict[tuple, tuple[int, int] | None] = {}
+        with self.app.app_context():
+            found = self._round()
+            for level, unit_id in self.all_units():
+                result = gaps.unit_gaps(db.session, found, level, unit_id, "", gaps.BY)
+                for entry in gaps.contract(found, result, gaps.BY)["areas"]:
+                    key = (level, unit_id, entry["group"], entry.get("area"))
+                    out[key] = None if entry.get("suppressed") else (entry["n"], entry["need"])
+        return out
+
+    def check_gaps(self) -> list[str]:
+        """Every gap printed at every step is the published need flag of its unit and group, and a group
+        said to be suppressed has no published respondents: the gaps show nothing the audited figures
+        do not."""
+        problems = []
+        for (label, snapshot), gaps in zip(self.snapshots, self.gap_snapshots):
+            for (level, unit, group, area), value in gaps.items():
+                grouping = "all" if group == "all" else "yrkesgruppe"
+                cell = (level, unit, grouping, group)
+                if value is None:
+                    if snapshot.get((*cell, RESPONDENTS)):
+                        problems.append(f"«{label}» {cell}: suppressed, but its figures are published")
+                    continue
+                flag = f"trenger_{area}"
+                if value != (snapshot.get((*cell, flag)), snapshot.get((*cell, f"{flag}=ja"), 0)):
+                    problems.append(f"«{label}» {cell} {area}: gaps {value}, published "
+                                    f"{snapshot.get((*cell, flag))}/{snapshot.get((*cell, f'{flag}=ja'))}")
+        return problems
 
     def check_blocks(self) -> list[str]:
         """The product against the rule stated per respondent (blocks.py): its figures are the
