@@ -14,11 +14,11 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.domain import aggregation
+from webapp.domain import rows as row_codec
 from webapp.domain.breakdowns import GROUPINGS, group_index, group_values
 from webapp.domain.codebook import Codebook
 from webapp.domain.layout import Layout
 from webapp.domain.questionnaire import Questionnaire
-from webapp.domain.slots import item_ns, row_counts, slot_layout, stored
 from webapp.models import Aggregate, Answer, Kommune, Response, Round, RoundSchool, School
 from webapp.services import publication, surveys
 from webapp.services.round_units import layout, lock_round
@@ -78,36 +78,6 @@ def school_tallies(questionnaire: Questionnaire, codebook: Codebook, schools: tu
     return result
 
 
-def _to_rows(codebook: Codebook, questionnaire: Questionnaire, round_id: int, level: str,
-             unit_ids: list[int], tallies: dict[str, aggregation.Tally], at: datetime) -> list[dict]:
-    rows = []
-    for grouping, t in tallies.items():
-        values = list(group_values(questionnaire, grouping))
-        total = tallies["all"].respondents[:, 0]
-        for u, unit_id in enumerate(unit_ids):
-            kept = stored(codebook, t.counts[u])
-            rows.append({
-                "round_id": round_id, "kind": "live", "level": level, "unit_id": unit_id,
-                "grouping": grouping,
-                "respondents": int(total[u]), "groups": values,
-                "group_respondents": [int(x) for x in t.respondents[u]],
-                "counts": kept.astype("<i4").tobytes(), "computed_at": at,
-                "item_n": item_ns(codebook, kept, t.respondents[u]).astype("<i4").tobytes()})
-    return rows
-
-
-def _from_rows(codebook: Codebook, rows: list[Aggregate], n_groups: int) -> aggregation.Tally:
-    """Rebuild a one-unit tally from stored rows' sums (for rolling children up into a parent)."""
-    layout_ = slot_layout(codebook)
-    counts = np.zeros((1, n_groups, codebook.width, aggregation.SLOTS), dtype=np.int64)
-    respondents = np.zeros((1, n_groups), dtype=np.int64)
-    for row in rows:
-        kept = row_counts(codebook, row.counts, row.group_respondents)
-        counts[0][:, layout_.items, layout_.slots] += kept
-        respondents[0] += np.array(row.group_respondents, dtype=np.int64)
-    return aggregation.Tally(respondents, counts)
-
-
 @dataclass(frozen=True)
 class RebuildResult:
     responses: int
@@ -133,7 +103,7 @@ def rebuild(session: Session, found: Round, at: datetime | None = None) -> Rebui
     new_rows = []
     for level, ids, tallies in (("school", list(units.schools), by_school), ("kommune", kommuner, by_kommune),
                                 ("fylke", fylker, by_fylke), ("round", [0], by_round)):
-        new_rows.extend(_to_rows(codebook, questionnaire, found.id, level, ids, tallies, at))
+        new_rows.extend(row_codec.to_rows(codebook, questionnaire, found.id, level, ids, tallies, at))
     session.execute(Aggregate.__table__.delete().where(Aggregate.round_id == found.id,
                                                        Aggregate.kind == "live"))
     if new_rows:
@@ -191,22 +161,22 @@ def refresh_school(session: Session, found: Round, school_id: int, at: datetime 
     new_school = school_tallies(questionnaire, codebook, (school_id,), rows, cells)
     sizes = {g: len(group_values(questionnaire, g)) for g in GROUPINGS}
     had_school = all(("school", school_id, g) in old for g in GROUPINGS)
-    delta = {g: new_school[g] - _from_rows(codebook, [old[("school", school_id, g)]], sizes[g]) if had_school
-             else new_school[g] for g in GROUPINGS}
+    delta = {g: new_school[g] - row_codec.from_rows(codebook, [old[("school", school_id, g)]], sizes[g])
+             if had_school else new_school[g] for g in GROUPINGS}
     session.execute(table.delete().where(table.c.round_id == found.id, table.c.kind == "live",
                                          tuple_(table.c.level, table.c.unit_id).in_(chain)))
-    pending = _to_rows(codebook, questionnaire, found.id, "school", [school_id], new_school, at)
+    pending = row_codec.to_rows(codebook, questionnaire, found.id, "school", [school_id], new_school, at)
     whole: Layout | None = None  # the round's layout, only if a parent must be summed from its children
     for level, unit_id in chain[1:]:
         if had_school and all((level, unit_id, g) in old for g in GROUPINGS):
-            tallies = {g: _from_rows(codebook, [old[(level, unit_id, g)]], sizes[g]) + delta[g]
+            tallies = {g: row_codec.from_rows(codebook, [old[(level, unit_id, g)]], sizes[g]) + delta[g]
                        for g in GROUPINGS}
         else:  # no complete row to move by the difference: sum the children, written first
             session.execute(table.insert(), pending)
             pending = []
             whole = whole or layout(session, found.id)
             tallies = _children_sum(session, codebook, found, whole, level, unit_id, sizes)
-        pending.extend(_to_rows(codebook, questionnaire, found.id, level, [unit_id], tallies, at))
+        pending.extend(row_codec.to_rows(codebook, questionnaire, found.id, level, [unit_id], tallies, at))
     session.execute(table.insert(), pending)  # the whole chain in one statement
     return publication.releasable(session, found, school_id)
 
@@ -218,4 +188,5 @@ def _children_sum(session: Session, codebook: Codebook, found: Round, units: Lay
     stored = session.scalars(select(Aggregate).where(
         Aggregate.round_id == found.id, Aggregate.kind == "live", Aggregate.level == child_level,
         Aggregate.unit_id.in_(child_ids))).all()
-    return {g: _from_rows(codebook, [r for r in stored if r.grouping == g], sizes[g]) for g in GROUPINGS}
+    return {g: row_codec.from_rows(codebook, [r for r in stored if r.grouping == g], sizes[g])
+            for g in GROUPINGS}
