@@ -100,3 +100,30 @@ def test_laget_match_ranks_the_catalogue_with_reasons_in_plain_words(laget, foun
     english = json.loads(laget("match", "--round", found.name, "--kommune", "Indre", "--lang", "en").output)
     assert english["courses"][0]["reason"].startswith("Covers ")
     assert laget("match", "--round", found.name).exit_code == 1  # a unit is needed
+
+
+def test_the_kommune_dashboard_lists_suggestions_and_the_fylke_dashboard_does_not(client, found, settings):
+    from tests.conftest import ADMIN_PASSWORD, csrf_token
+    from webapp.config import PROJECT_ROOT
+    from webapp.models import Fylke, Kommune
+    from webapp.services import courses, vocabulary
+
+    courses.import_course_file(db.session, PROJECT_ROOT / "webapp" / "demo" / "courses.csv",
+                               vocabulary.load(settings.surveys_dir), example=True)
+    matching.recompute_round(db.session, found, settings.surveys_dir)
+    db.session.commit()
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"csrf_token": csrf_token(page), "email": "admin@example.org",
+                                "password": ADMIN_PASSWORD})
+    kommune = db.session.scalar(select(Kommune.id))
+    html = client.get(f"/resultater/{found.id}/kommune/{kommune}").get_data(as_text=True)
+    assert 'id="forslag"' in html and html.count('class="suggestion"') == 5
+    assert 'id="kompetansebehov"' in html
+    filtered = client.get(f"/resultater/{found.id}/kommune/{kommune}?format=nettkurs&area=zzz&alle=1")
+    body = filtered.get_data(as_text=True)
+    items = [item.split("</li>")[0] for item in body.split('class="suggestion"')[1:]]
+    assert filtered.status_code == 200 and items  # an unknown area is no filter
+    assert all("· Nettkurs" in item for item in items)  # every suggestion left is an online course
+    fylke = db.session.scalar(select(Fylke.id))
+    html = client.get(f"/resultater/{found.id}/fylke/{fylke}").get_data(as_text=True)
+    assert 'id="kompetansebehov"' in html and 'id="forslag"' not in html
