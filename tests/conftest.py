@@ -179,10 +179,11 @@ def laget(app, monkeypatch, settings):
     return invoke
 
 
-def publish_closed_round(settings, org_csv: str, name: str, answers: dict[str, int], seed: int) -> int:
-    """Import `org_csv`, answer `answers[code]` times at each school, close and publish the round and add
-    the administrator admin@example.org (password ADMIN_PASSWORD); inside an app context. Returns the
-    round's id."""
+def publish_closed_round(settings, org_csv: str, name: str, answers: dict[str, int], seed: int,
+                         fixed: dict | None = None) -> int:
+    """Import `org_csv`, answer `answers[code]` times at each school (simulated answers, with `fixed`
+    over them), close and publish the round and add the administrator admin@example.org (password
+    ADMIN_PASSWORD); inside an app context. Returns the round's id."""
     import random
 
     from webapp.domain.simulate import simulate_answers
@@ -198,7 +199,7 @@ def publish_closed_round(settings, org_csv: str, name: str, answers: dict[str, i
         for token in rounds.create_invitations(db.session, found, code, count):
             link = answering.open_link(db.session, token)
             answering.store_response(db.session, link.questionnaire, found.id, link.invitation.school_id,
-                                     simulate_answers(link.questionnaire, rng))
+                                     {**simulate_answers(link.questionnaire, rng), **(fixed or {})})
     rounds.set_status(db.session, name, "closed")
     aggregates.rebuild(db.session, found)
     create_user(db.session, "admin@example.org", ADMIN_PASSWORD, "admin")

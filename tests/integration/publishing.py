@@ -131,16 +131,18 @@ class ScriptedRound:
 
     def check_gaps(self) -> list[str]:
         """Every gap printed at every step is the published need flag of its unit and group, and a group
-        said to be suppressed has no published respondents: the gaps show nothing the audited figures
-        do not."""
+        said to be suppressed has no published need flag: the gaps show nothing the audited figures do
+        not."""
         problems = []
         for (label, snapshot), gaps in zip(self.snapshots, self.gap_snapshots):
             for (level, unit, group, area), value in gaps.items():
                 grouping = "all" if group == "all" else "yrkesgruppe"
                 cell = (level, unit, grouping, group)
                 if value is None:
-                    if snapshot.get((*cell, RESPONDENTS)):
-                        problems.append(f"«{label}» {cell}: suppressed, but its figures are published")
+                    shown = [key[4] for key, n in snapshot.items()
+                             if key[:4] == cell and key[4].startswith("trenger_") and "=" not in key[4] and n]
+                    if shown:
+                        problems.append(f"«{label}» {cell}: suppressed, but {shown} are published")
                     continue
                 flag = f"trenger_{area}"
                 if value != (snapshot.get((*cell, flag)), snapshot.get((*cell, f"{flag}=ja"), 0)):

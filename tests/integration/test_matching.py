@@ -127,3 +127,37 @@ def test_the_kommune_dashboard_lists_suggestions_and_the_fylke_dashboard_does_no
     fylke = db.session.scalar(select(Fylke.id))
     html = client.get(f"/resultater/{found.id}/fylke/{fylke}").get_data(as_text=True)
     assert 'id="kompetansebehov"' in html and 'id="forslag"' not in html
+
+
+def test_a_unit_whose_figures_go_loses_its_gaps_and_suggestions(found, settings):
+    from webapp.models import Aggregate
+
+    matching.recompute(db.session, found, COURSES, settings.surveys_dir)
+    big = db.session.scalar(select(School.id).where(School.code == "S1"))
+    assert matching.stored_matches(db.session, found, "school", big)
+    db.session.execute(Aggregate.__table__.delete().where(
+        Aggregate.kind == "published", Aggregate.level == "school", Aggregate.unit_id == big))
+    matching.recompute(db.session, found, COURSES, settings.surveys_dir)
+    assert matching.stored_matches(db.session, found, "school", big) == []
+    assert matching.stored_gaps(db.session, found, "school", big) == []
+
+
+def test_suggestions_made_from_older_figures_are_not_shown(found, settings):
+    from webapp.config import PROJECT_ROOT
+    from webapp.models import Aggregate
+    from webapp.services import courses, vocabulary
+    from webapp.services.suggestions import suggestions
+
+    courses.import_course_file(db.session, PROJECT_ROOT / "webapp" / "demo" / "courses.csv",
+                               vocabulary.load(settings.surveys_dir), example=True)
+    matching.recompute_round(db.session, found, settings.surveys_dir)
+    big = db.session.scalar(select(School.id).where(School.code == "S1"))
+    fresh = suggestions(db.session, found, "school", big, "nb", settings.surveys_dir)
+    assert not fresh.pending and fresh.items
+    rows = select(Aggregate).where(Aggregate.kind == "published", Aggregate.level == "school",
+                                   Aggregate.unit_id == big)
+    for row in db.session.scalars(rows):
+        row.computed_at = row.computed_at.replace(year=row.computed_at.year + 1)  # newer figures
+    db.session.flush()
+    behind = suggestions(db.session, found, "school", big, "nb", settings.surveys_dir)
+    assert behind.pending and behind.items == []

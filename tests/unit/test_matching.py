@@ -64,3 +64,16 @@ def test_no_gaps_or_no_courses_give_no_suggestions():
     assert rank([C("A", ("atferd",))], UnitNeeds({}, {}, None), WISHES) == []
     assert rank([], NEEDS, WISHES) == []
     assert len(rank([C(str(k), ("atferd",)) for k in range(10)], NEEDS, WISHES, limit=3)) == 3
+
+
+def test_a_tie_in_cost_is_a_tie_in_whole_kroner():
+    # 1000 kr with 70 % funded costs the school what 300 kr does (not 300.00000000000006): the code decides
+    ranked = rank([C("B", ("atferd",), fee_nok=300), C("A", ("atferd",), fee_nok=1000, funding_share=0.7)],
+                  NEEDS, WISHES)
+    assert [m.course for m in ranked] == ["A", "B"]
+
+
+def test_a_group_without_need_in_the_area_does_not_count_as_seen():
+    needs = UnitNeeds(NEEDS.areas, {"bua": {"atferd": g("atferd", 0, 8, 0.0, "bua")}}, NEEDS.formats)
+    [match] = rank([C("BUA", ("atferd",), yrkesgrupper=("bua",))], needs, WISHES)
+    assert match.score == 18.8 and match.reasons[0].groups == ()

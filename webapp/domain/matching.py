@@ -4,8 +4,8 @@ score(course) = Σ over the course's areas of the unit's gap score (domain/gaps.
                 × format fit × group fit
 - format fit = 0.5 + 0.5 · the share of the unit's respondents who said the course's format suits them
   (`onsket_format`); 0.75 when that figure is not published.
-- group fit = 1 for a course for everyone, or when one of its target yrkesgrupper has a published gap in
-  the area at the unit; 0.5 when none of its groups is seen in the unit's published figures.
+- group fit = 1 for a course for everyone, or when one of its target yrkesgrupper has a published need
+  (at least one person) in one of its areas at the unit; 0.5 otherwise.
 Ties go to the cheaper course for the school (fee less the funded share), then to the code.
 
 A reason quotes only published numbers: the unit's need in the area, the need of each target group
@@ -118,7 +118,7 @@ def rank(courses: Sequence[Course], needs: UnitNeeds, wishes: Mapping[str, str],
             if area in column:
                 covers[i, column[area]] = 1.0
     base = covers @ scores
-    seen = {g: frozenset(by_area) for g, by_area in needs.groups.items()}
+    seen = {g: frozenset(a for a, gap in by_area.items() if gap.need) for g, by_area in needs.groups.items()}
     fits = {fmt: _format_fit(fmt, wishes, needs.formats) for fmt in {c.format for c in courses}}
     scored = []
     for i in (int(k) for k in np.flatnonzero(base > 0)):
@@ -127,7 +127,8 @@ def rank(courses: Sequence[Course], needs: UnitNeeds, wishes: Mapping[str, str],
             continue
         areas = [a for a in course.areas if a in column and needs.areas[a].score > 0]
         score = round(float(base[i]) * fits[course.format][0] * _group_fit(course, seen, areas), 1)
-        scored.append((-score, course.fee_nok * (1 - course.funding_share), course.code, i, areas))
+        cost = round(course.fee_nok * (1 - course.funding_share))  # whole kroner: no float noise in ties
+        scored.append((-score, cost, course.code, i, areas))
     scored.sort()
     out = []
     for negative, _cost, _code, i, areas in scored[:limit]:

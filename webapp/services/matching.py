@@ -75,6 +75,7 @@ def recompute(session: Session, found: Round, courses: Sequence, surveys_dir: Pa
     version = catalogue_version(courses)
     published, stored = _published(session, found), _stored(session, found)
     targets = [u for u, when in published.items() if force or stored.get(u) != (when, version)]
+    gone = [u for u in stored if u not in published]  # figures no longer published: nothing may stay
     active = [c for c in courses if c.active]
     formats = wishes(surveys_dir)
     gap_rows, match_rows = [], []
@@ -92,7 +93,7 @@ def recompute(session: Session, found: Round, courses: Sequence, surveys_dir: Pa
                           for k, m in enumerate(ranked))
     states = [{"round_id": found.id, "level": level, "unit_id": unit_id, "catalogue": version,
                "figures_at": published[(level, unit_id)], "computed_at": at} for level, unit_id in targets]
-    _replace(session, found, targets, gap_rows, match_rows, states)
+    _replace(session, found, targets + gone, gap_rows, match_rows, states)
     session.flush()
     if targets:
         log.info("round %s: gaps and matches of %d units recomputed", found.id, len(targets))

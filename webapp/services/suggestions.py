@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.domain.courses import Course
-from webapp.models import MatchState, Round
+from webapp.models import Aggregate, MatchState, Round
 from webapp.services import matching, vocabulary
 from webapp.services.courses import active_courses
 from webapp.services.reasons import reason_text
@@ -47,8 +47,16 @@ def suggestions(session: Session, found: Round, level: str, unit_id: int, locale
         return None
     words = vocabulary.load(surveys_dir)
     stored = matching.stored_matches(session, found, level, unit_id)
-    pending = not stored and session.scalar(select(MatchState.unit_id).where(
-        MatchState.round_id == found.id, MatchState.level == level, MatchState.unit_id == unit_id)) is None
+    # The ranking is behind when the unit's figures were published after it was made (or never made):
+    # its reasons would quote other numbers than the page's, so the page says it is being updated.
+    ranked_from = session.scalar(select(MatchState.figures_at).where(
+        MatchState.round_id == found.id, MatchState.level == level, MatchState.unit_id == unit_id))
+    published = session.scalar(select(Aggregate.computed_at).where(
+        Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.level == level,
+        Aggregate.unit_id == unit_id, Aggregate.grouping == "all"))
+    pending = ranked_from is None or ranked_from != published
+    if pending:
+        stored = []
     courses = {c.code: c for c in active_courses(session)}
     ranked = [(row, courses[row.course_code]) for row in stored if row.course_code in courses]
     formats = sorted({c.format for _r, c in ranked}, key=words.format_codes.index)
