@@ -10,16 +10,16 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
+from webapp.cli_common import fail, round_errors
 from webapp.extensions import db
 
 
 def _unit(round_name: str, level: str, key: str | None):  # noqa: ANN202
-    from webapp.cli import _round_errors, fail
     from webapp.services import results
     from webapp.services import rounds as round_service
     from webapp.services.kommuner import AmbiguousKommune
 
-    with _round_errors():
+    with round_errors():
         found = round_service.get_round(db.session, round_name)
     try:
         unit_id, unit_name = results.find_unit(db.session, found, level, key)
@@ -29,7 +29,6 @@ def _unit(round_name: str, level: str, key: str | None):  # noqa: ANN202
 
 
 def _one_unit(school: str | None, kommune: str | None, fylke: str | None = None) -> tuple[str, str | None]:
-    from webapp.cli import fail
 
     chosen = [(lvl, key) for lvl, key in (("school", school), ("kommune", kommune), ("fylke", fylke)) if key]
     if len(chosen) > 1:
@@ -76,7 +75,6 @@ def gaps_command(round_name: str, school: str | None, kommune: str | None, fylke
 def match_command(round_name: str, school: str | None, kommune: str | None, limit: int, fmt: str,
                   lang: str) -> None:
     """Print the courses that address a school's or kommune's gaps, best first, each with its reason."""
-    from webapp.cli import fail
     from webapp.domain import matching as ranking
     from webapp.services import gaps, matching, vocabulary
     from webapp.services.courses import active_courses
