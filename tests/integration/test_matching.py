@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, replace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import publish_closed_round
 from webapp.extensions import db
@@ -161,3 +161,28 @@ def test_suggestions_made_from_older_figures_are_not_shown(found, settings):
     db.session.flush()
     behind = suggestions(db.session, found, "school", big, "nb", settings.surveys_dir)
     assert behind.pending and behind.items == []
+
+
+def test_two_recomputes_at_once_both_finish(app, found, settings):
+    """The worker and `laget rebuild` may rank a round at the same moment: each waits for the other."""
+    import threading
+
+    round_id, errors = found.id, []
+    db.session.commit()
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                matching.recompute(db.session, db.session.get(Round, round_id), COURSES, settings.surveys_dir,
+                                   force=True)
+                db.session.commit()
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert db.session.scalar(select(func.count()).select_from(CourseMatch)) > 0

@@ -23,6 +23,7 @@ from webapp.services import vocabulary
 from webapp.services.aggregates import codebook_of
 from webapp.services.gaps import BY, UnitGaps, from_figures
 from webapp.services.results import unit_figures
+from webapp.services.round_units import lock_matching
 from webapp.services.rounds import now
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def recompute(session: Session, found: Round, courses: Sequence, surveys_dir: Pa
     """Store the gaps and matches of every school and kommune whose published figures changed (all of
     them when `force` or when the catalogue changed since the last run). `courses`: the catalogue."""
     at = at or now()
+    lock_matching(session, found)  # before the stored states are read: another recompute may be running
     questionnaire, _codebook = codebook_of(session, found)
     version = catalogue_version(courses)
     published, stored = _published(session, found), _stored(session, found)

@@ -27,6 +27,16 @@ def lock_round(session: Session, found: Round) -> None:
     session.refresh(found, ["status", "final_published_at"])
 
 
+def lock_matching(session: Session, found: Round) -> None:
+    """Serialise recomputations of one round's gaps and course matches until the transaction ends: the
+    worker and `laget rebuild` (or the demo) may run one at the same time, and each replaces the same rows.
+    A lock of its own, so ranking never holds up a publication."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 8_000_000 + found.id})
+    else:
+        session.execute(text("UPDATE round SET status = status WHERE id = :id"), {"id": found.id})
+
+
 def layout(session: Session, round_id: int) -> Layout:
     rows = session.execute(
         select(School.id, School.kommune_id, Kommune.fylke_id)
