@@ -89,22 +89,27 @@ def due(live: Cells, released: Cells, layout: SlotLayout, threshold: int) -> np.
     new = live.sizes(layout) - released.sizes(layout)
     people = new[..., 0] >= threshold
     take = np.concatenate([people[..., None], people[..., None] & (new[..., 1:] >= threshold)], axis=-1)
-    return _with_feeders(take, lambda item: _unchanged(live, released, layout, item), layout)
+    if not layout.bundles:
+        return take
+    answered = live.answered(layout) == released.answered(layout)  # once: (U, G, items)
 
+    def unchanged(item: int) -> np.ndarray:
+        """(U, G): cells where the item's answers are all released (answered and option counts equal)."""
+        options = np.flatnonzero((layout.items == item) & (layout.slots > 0))
+        return answered[..., item] & (live.counts[..., options] == released.counts[..., options]).all(axis=-1)
 
-def _unchanged(live: Cells, released: Cells, layout: SlotLayout, item: int) -> np.ndarray:
-    """(U, G): cells where the item's answers are all released (its answered and option counts equal)."""
-    options = np.flatnonzero((layout.items == item) & (layout.slots > 0))
-    same = (live.counts[..., options] == released.counts[..., options]).all(axis=-1)
-    return same & (live.answered(layout)[..., item] == released.answered(layout)[..., item])
+    return _with_feeders(take, unchanged, layout)
 
 
 def _with_feeders(take: np.ndarray, settled, layout: SlotLayout) -> np.ndarray:
     """Take a need flag only where each item feeding it is taken too, or `settled(item)` says it has
     nothing left to take: its figures then count the same people as the flag's."""
+    cache: dict[int, np.ndarray] = {}  # a feeder (onsket_omrade) feeds every flag: work it out once
     for flag, feeders in layout.bundles:
         for item in feeders:
-            take[..., 1 + flag] &= take[..., 1 + item] | settled(item)
+            if item not in cache:
+                cache[item] = settled(item)
+            take[..., 1 + flag] &= take[..., 1 + item] | cache[item]
     return take
 
 
