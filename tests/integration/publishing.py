@@ -129,6 +129,28 @@ class ScriptedRound:
                     out[key] = None if entry.get("suppressed") else (entry["n"], entry["need"])
         return out
 
+    def check_flags(self) -> list[str]:
+        """Every published need flag, in every cell at every step, is the recode of its one item there:
+        the same n, and «ja» the item's count of the answers that say so (docs/gaps.md). So a flag can
+        show nothing its item's published figure does not."""
+        with self.app.app_context():
+            questionnaire = questionnaire_of(db.session, self._round().survey_version_id)
+        problems = []
+        for label, snapshot in self.snapshots:
+            for key, n in snapshot.items():
+                if not key[4].startswith("trenger_") or "=" in key[4] or not n:
+                    continue
+                area = next(a for a in questionnaire.areas if f"trenger_{a.code}" == key[4])
+                item, option = area.fed_by[0] if area.fed_by else ("onsket_omrade", area.code)
+                codes = (option,) if option is not None else ("4", "5")
+                cell = key[:4]
+                says = (snapshot.get((*cell, item)),
+                        sum(snapshot.get((*cell, f"{item}={c}"), 0) for c in codes))
+                flag = (n, snapshot.get((*cell, f"{key[4]}=ja"), 0))
+                if says != flag:
+                    problems.append(f"«{label}» {cell} {key[4]}: flag {flag}, {item} says {says}")
+        return problems
+
     def check_gaps(self) -> list[str]:
         """Every gap printed at every step is the published need flag of its unit and group, and a group
         said to be suppressed has no published need flag: the gaps show nothing the audited figures do

@@ -1,11 +1,15 @@
 """Who needs a competence area: a derived per-respondent flag, computed from encoded answers (pure).
 
-A respondent *needs* area a when they answered an A2 item that feeds a (`behov_<group>`) with one of
-NEED_CODES (stor / svært stor grad), or chose a in `onsket_omrade`, or ticked the option a feeding item
-names (for `fagbrev_bua`: `fagbrev` in `onsket_format`). They count in a's denominator when they
-answered at least one item that feeds a. The flag is one more aggregated column per area — key
-`trenger_<area>`, options `nei`/`ja`, missing for those outside the denominator — so it is tallied,
-released and published exactly like an answered item (docs/gaps.md).
+A respondent *needs* area a when they gave the answer that says so to the one item that asks about a:
+the A2 item that feeds it (`behov_<group>`) answered with one of NEED_CODES (stor / svært stor grad); for
+an area fed through an option (`fagbrev_bua`), that option ticked (`fagbrev` in `onsket_format`); for an
+area no item feeds, the area chosen in `onsket_omrade`. They count in a's denominator when they answered
+that item. One item per area, never an «or» of two: a flag built from two items tells how their answers
+combine, and published beside the items' own figures that gave away answers the block rule held back
+(docs/privacy.md, «Need flags»). So each flag is a recode of one item, with the same people as that item.
+
+The flag is one more aggregated column per area — key `trenger_<area>`, options `nei`/`ja`, missing
+outside the denominator — tallied, released and published like the item it recodes (docs/gaps.md).
 """
 from __future__ import annotations
 
@@ -47,11 +51,13 @@ def rules(questionnaire: Questionnaire, stored: tuple[Item, ...]) -> tuple[NeedR
     """The need rule of every area of the questionnaire, over the stored columns `stored`."""
     column = {item.key: j for j, item in enumerate(stored)}
     out = []
+    wish = questionnaire.items.get(WISH_ITEM)
     for area in questionnaire.areas:
         sources = list(area.fed_by)
-        wish = questionnaire.items.get(WISH_ITEM)
-        if wish is not None and area.code in wish.codes:
-            sources.append((WISH_ITEM, area.code))
+        if not sources and wish is not None and area.code in wish.codes:
+            sources = [(WISH_ITEM, area.code)]
+        if len(sources) > 1:
+            raise ValueError(f"{area.code}: an area's need comes from one item, not {len(sources)}")
         feeds = [_feed(questionnaire.items[key], column[key], option)
                  for key, option in sources if key in column]
         out.append(NeedRule(area.code, tuple(feeds)))

@@ -39,11 +39,11 @@ def overall(ctx: Context, result: gaps.UnitGaps) -> Panel:
                  n_range([g.n for g in ordered]), figure,
                  [_("Competence area"), _("Need more"), "n", _("Share (%)"), _("Interval (95 %)"),
                   _("Gap score")], rows,
-                 [_("Need more: answered «to a large» or «very large extent» for the pupil group the area "
-                    "is about, chose the area among their wishes, or (trade certificate) ticked that "
-                    "format; n: those who answered at least one of them. The line on each bar shows how "
-                    "uncertain the share is. The gap score (0–100) weighs the share by how strongly they "
-                    "need it and how much they work with the pupil group.")],
+                 [_("Need more: for an area about a pupil group, answered «to a large» or «very large "
+                    "extent» about that group; for the trade certificate, ticked that format; for the other "
+                    "areas, chose the area among their wishes. n: those who answered that question. The line "
+                    "on each bar shows how uncertain the share is. The gap score (0–100) weighs the share by "
+                    "how strongly they need it and how much they work with the pupil group.")],
                  shown=bool(ordered))
 
 
