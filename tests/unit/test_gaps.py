@@ -90,3 +90,21 @@ def test_no_published_answers_give_no_gap():
 def test_wilson_intervals_match_the_textbook(need, n, low, high):
     got = gaps.wilson(need, n)
     assert got == pytest.approx((low, high), abs=1e-3)
+
+
+def test_a_row_stored_before_the_flags_existed_reads_them_as_unanswered(questionnaire):
+    import numpy as np
+
+    from webapp.domain.slots import row_counts, slot_layout
+
+    codebook = Codebook.of(questionnaire)
+    layout = slot_layout(codebook)
+    old_width = int(layout.missing[codebook.stored_width])  # the columns before the first flag's
+    respondents = [7, 3]
+    old = np.arange(2 * old_width, dtype="<i4").reshape(2, old_width)
+    counts = row_counts(codebook, old.tobytes(), respondents)
+    assert counts.shape == (2, layout.width)
+    assert (counts[:, :old_width] == old).all()  # what was stored reads as it was
+    flags = layout.missing[codebook.stored_width:]
+    assert (counts[:, flags] == np.array(respondents)[:, None]).all()  # every flag: nobody answered
+    assert counts[:, old_width:].sum() == len(flags) * sum(respondents)  # and no option counted
