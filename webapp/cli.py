@@ -9,13 +9,13 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from webapp import cli_courses, cli_demo, cli_gaps, cli_users
-from webapp.cli_common import cli_settings, fail, import_all_or_nothing, round_errors, settings
+from webapp.cli_common import (chosen_unit, cli_settings, fail, find_unit, import_all_or_nothing,
+                               round_errors, settings)
 from webapp.config import ConfigError, Settings
 from webapp.domain.breakdowns import GROUPINGS
 from webapp.extensions import db
 from webapp.services import rounds as round_service
 from webapp.services import surveys
-from webapp.services.kommuner import AmbiguousKommune
 from webapp.services.org import import_org
 
 
@@ -225,16 +225,8 @@ def export_aggregates_command(round_name: str, school: str | None, kommune: str 
     """Print a unit's published figures per item and group; small groups are suppressed."""
     from webapp.services import exports, results
 
-    chosen = [(lvl, key) for lvl, key in (("school", school), ("kommune", kommune), ("fylke", fylke)) if key]
-    if len(chosen) > 1:
-        fail("Choose at most one of --school, --kommune and --fylke.")
-    level, key = chosen[0] if chosen else ("round", None)
-    with round_errors():
-        found = round_service.get_round(db.session, round_name)
-    try:
-        unit_id, unit_name = results.find_unit(db.session, found, level, key)
-    except (results.UnitNotFound, AmbiguousKommune) as exc:
-        fail(str(exc))
+    level, key = chosen_unit(school, kommune, fylke)
+    found, unit_id, unit_name = find_unit(round_name, level, key)
     figures = results.unit_figures(db.session, found, level, unit_id, unit_name, grouping)
     if fmt == "csv":
         click.echo(exports.as_csv(figures), nl=False)

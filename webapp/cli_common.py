@@ -69,3 +69,26 @@ class round_errors:
             db.session.rollback()
             fail(str(exc))
         return False
+
+
+def chosen_unit(school: str | None, kommune: str | None, fylke: str | None = None) -> tuple[str, str | None]:
+    """The level and key the options name (at most one of them); none: the whole round."""
+    chosen = [(lvl, key) for lvl, key in (("school", school), ("kommune", kommune), ("fylke", fylke)) if key]
+    if len(chosen) > 1:
+        fail("Choose at most one of --school, --kommune and --fylke.")
+    return chosen[0] if chosen else ("round", None)
+
+
+def find_unit(round_name: str, level: str, key: str | None):  # noqa: ANN201
+    """The round and the unit's id and name, or a clean failure naming what is not there."""
+    from webapp.services import results
+    from webapp.services import rounds as round_service
+    from webapp.services.kommuner import AmbiguousKommune
+
+    with round_errors():
+        found = round_service.get_round(db.session, round_name)
+    try:
+        unit_id, unit_name = results.find_unit(db.session, found, level, key)
+    except (results.UnitNotFound, AmbiguousKommune) as exc:
+        fail(str(exc))
+    return found, unit_id, unit_name

@@ -10,30 +10,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from webapp.cli_common import fail, round_errors
+from webapp.cli_common import chosen_unit, fail, find_unit
 from webapp.extensions import db
-
-
-def _unit(round_name: str, level: str, key: str | None):  # noqa: ANN202
-    from webapp.services import results
-    from webapp.services import rounds as round_service
-    from webapp.services.kommuner import AmbiguousKommune
-
-    with round_errors():
-        found = round_service.get_round(db.session, round_name)
-    try:
-        unit_id, unit_name = results.find_unit(db.session, found, level, key)
-    except (results.UnitNotFound, AmbiguousKommune) as exc:
-        fail(str(exc))
-    return found, unit_id, unit_name
-
-
-def _one_unit(school: str | None, kommune: str | None, fylke: str | None = None) -> tuple[str, str | None]:
-
-    chosen = [(lvl, key) for lvl, key in (("school", school), ("kommune", kommune), ("fylke", fylke)) if key]
-    if len(chosen) > 1:
-        fail("Choose at most one of --school, --kommune and --fylke.")
-    return chosen[0] if chosen else ("round", None)
 
 
 @click.command("gaps")
@@ -49,8 +27,8 @@ def gaps_command(round_name: str, school: str | None, kommune: str | None, fylke
     """Print a unit's gap per competence area (docs/gaps.md); a hidden group has no numbers."""
     from webapp.services import gaps
 
-    level, key = _one_unit(school, kommune, fylke)
-    found, unit_id, unit_name = _unit(round_name, level, key)
+    level, key = chosen_unit(school, kommune, fylke)
+    found, unit_id, unit_name = find_unit(round_name, level, key)
     result = gaps.contract(found, gaps.unit_gaps(db.session, found, level, unit_id, unit_name, by), by)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
@@ -82,8 +60,8 @@ def match_command(round_name: str, school: str | None, kommune: str | None, limi
 
     if not school and not kommune:
         fail("Choose --school or --kommune.")
-    level, key = _one_unit(school, kommune)
-    found, unit_id, unit_name = _unit(round_name, level, key)
+    level, key = chosen_unit(school, kommune)
+    found, unit_id, unit_name = find_unit(round_name, level, key)
     surveys_dir = current_app.config["LAGET"].surveys_dir
     result = gaps.unit_gaps(db.session, found, level, unit_id, unit_name, gaps.BY)
     ranked = ranking.rank(active_courses(db.session), matching.unit_needs(result),
