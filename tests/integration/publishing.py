@@ -28,6 +28,29 @@ Snapshot = dict[tuple[str, int, str, str, str], int | None]
 RESPONDENTS = "_respondents"
 
 
+@dataclass(frozen=True)
+class AuditCourse:
+    code: str
+    areas: tuple[str, ...]
+    yrkesgrupper: tuple[str, ...]
+    format: str
+    fee_nok: int = 1000
+    funding_share: float = 0.0
+    active: bool = True
+
+
+def audit_courses(surveys_dir) -> tuple[AuditCourse, ...]:
+    """Every area and format of the vocabulary, for everyone and for one or two groups: whatever a reason
+    may quote."""
+    from webapp.services import vocabulary
+
+    words = vocabulary.load(surveys_dir)
+    areas, formats, groups = words.area_codes, words.format_codes, words.yrkesgruppe_codes
+    return tuple(AuditCourse(f"A{k}", (area, areas[(k + 3) % len(areas)]),
+                             (() if k % 3 == 0 else groups[:1] if k % 3 == 1 else groups[1:3]),
+                             formats[k % len(formats)]) for k, area in enumerate(areas))
+
+
 @dataclass
 class ScriptedRound:
     """An open round of the default questionnaire over the organisation in `org_csv`."""
@@ -41,6 +64,7 @@ class ScriptedRound:
     snapshots: list[tuple[str, Snapshot]] = field(default_factory=list)
     released: list[dict] = field(default_factory=list)  # the reference's blocks at each snapshot
     gap_snapshots: list[dict] = field(default_factory=list)  # what `laget gaps` printed at each snapshot
+    reason_snapshots: list[list] = field(default_factory=list)  # the reasons ranking gave at each snapshot
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -116,18 +140,55 @@ class ScriptedRound:
 
     def gaps(self) -> dict[tuple, tuple[int, int] | None]:
         """What `laget gaps --by yrkesgruppe` prints for every unit, now: (n, need) per group and area,
-        None for a group it says is suppressed."""
-        from webapp.services import gaps
+        None for a group it says is suppressed. The reasons the ranking gives every course of
+        audit_courses() at every unit, now, are kept beside them (check_reasons)."""
+        from webapp.domain.matching import rank
+        from webapp.services import gaps, matching
 
         out: dict[tuple, tuple[int, int] | None] = {}
+        reasons: list[tuple[str, int, dict]] = []
         with self.app.app_context():
             found = self._round()
+            wishes = matching.wishes(self.settings.surveys_dir)
+            courses = audit_courses(self.settings.surveys_dir)
             for level, unit_id in self.all_units():
                 result = gaps.unit_gaps(db.session, found, level, unit_id, "", gaps.BY)
                 for entry in gaps.contract(found, result, gaps.BY)["areas"]:
                     key = (level, unit_id, entry["group"], entry.get("area"))
                     out[key] = None if entry.get("suppressed") else (entry["n"], entry["need"])
+                reasons.extend((level, unit_id, m.as_json())
+                               for m in rank(courses, matching.unit_needs(result), wishes))
+        self.reason_snapshots.append(reasons)
         return out
+
+    def check_reasons(self) -> list[str]:
+        """Every number a course's reason quoted, at every step, is a published figure of its unit: the
+        flag's need and n for the unit and for each group it names, and the format wish's count."""
+        from webapp.services import matching
+
+        wishes = matching.wishes(self.settings.surveys_dir)
+        problems = []
+        for (label, snapshot), reasons in zip(self.snapshots, self.reason_snapshots):
+            for level, unit, detail in reasons:
+                parts = detail["reasons"]
+                quoted = [(("all", "all"), part["area"], part["need"], part["n"]) for part in parts]
+                quoted += [(("yrkesgruppe", g["group"]), part["area"], g["need"], g["n"])
+                           for part in parts for g in part["groups"]]
+                for (grouping, group), area, need, n in quoted:
+                    flag = f"trenger_{area}"
+                    shown = (snapshot.get((level, unit, grouping, group, f"{flag}=ja")),
+                             snapshot.get((level, unit, grouping, group, flag)))
+                    if shown != (need, n):
+                        problems.append(f"«{label}» {level} {unit} {group} {area}: quoted {need} of {n}, "
+                                        f"published {shown}")
+                if detail["format_yes"] is not None:
+                    wish = wishes[detail["format"]]
+                    shown = (snapshot.get((level, unit, "all", "all", f"onsket_format={wish}")),
+                             snapshot.get((level, unit, "all", "all", "onsket_format")))
+                    if shown != (detail["format_yes"], detail["format_n"]):
+                        problems.append(f"«{label}» {level} {unit} {detail['format']}: quoted "
+                                        f"{detail['format_yes']} of {detail['format_n']}, published {shown}")
+        return problems
 
     def check_flags(self) -> list[str]:
         """Every published need flag, in every cell at every step, is the recode of its one item there:

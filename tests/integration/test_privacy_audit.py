@@ -75,6 +75,9 @@ def test_nothing_covering_fewer_than_k_can_be_read_off_anything_published(app, k
     # … and the gaps printed at every step are those published figures, a hidden group without numbers
     assert any(value for gaps in kept.gap_snapshots for value in gaps.values())
     assert kept.check_gaps() == []
+    # … and every number a course's reason quoted at every step is a published figure of its unit
+    assert any(reasons for reasons in kept.reason_snapshots)
+    assert kept.check_reasons() == []
     # … and every need flag published is the recode of its one item, nothing more
     assert any(key[4].startswith("trenger_") and n for key, n in final.items())
     assert kept.check_flags() == []
