@@ -36,12 +36,8 @@ class Reference:
     step: int = 0
 
     def __post_init__(self) -> None:
-        codebook = Codebook.of(self.questionnaire)
-        self.items = list(codebook.items)
+        self.items = list(Codebook.of(self.questionnaire).items)
         self.item_of = {item.key: item for item in self.items}
-        # A need flag goes out only with the items it is computed from (docs/privacy.md)
-        self.feeders = {f"trenger_{rule.area}": {codebook.items[feed.column].key for feed in rule.feeds}
-                        for rule in codebook.need_rules}
         self.columns = [RESPONDENTS] + [item.key for item in self.items]
 
     # -- what is in a figure -------------------------------------------------------------------
@@ -84,16 +80,11 @@ class Reference:
             people = [r for r in rids if (r, RESPONDENTS) not in self.released]
             if len(people) < self.threshold:
                 continue
-            for column in self.columns:  # the flags come last, after the items that feed them
+            for column in self.columns:
                 new = [r for r in rids if (r, column) not in self.released and self.shows(r, column)]
-                if column == RESPONDENTS or (len(new) >= self.threshold and self._fed(column, rids)):
+                if column == RESPONDENTS or len(new) >= self.threshold:
                     for r in new:
                         self.released[(r, column)] = (self.step, "school", school, group)
-
-    def _fed(self, column: str, rids: list[int]) -> bool:
-        """A flag may go only when none of these respondents' answers to its feeding items is held back."""
-        return all((r, feeder) in self.released or not self.shows(r, feeder)
-                   for feeder in self.feeders.get(column, ()) for r in rids)
 
     def close(self) -> None:
         """The close: what is left per group, level by level; then what is still left, across the
@@ -108,13 +99,8 @@ class Reference:
                             key = (self._unit(level, school), group if target == "group" else "across",
                                    column)
                             pending[key].append(rid)
-                # The items first: a flag goes only if nothing of its feeding items is left in the block
-                ordered = sorted(pending.items(), key=lambda entry: entry[0][2] in self.feeders)
-                for (unit, target_group, column), rids in ordered:
-                    left = [r for feeder in self.feeders.get(column, ())
-                            for r in pending.get((unit, target_group, feeder), ())
-                            if (r, feeder) not in self.released]
-                    if len(rids) >= self.threshold and not left:
+                for (unit, target_group, column), rids in pending.items():
+                    if len(rids) >= self.threshold:
                         for r in rids:
                             self.released[(r, column)] = (self.step, level, unit, target_group)
 

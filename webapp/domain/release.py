@@ -14,10 +14,8 @@ kommune, fylke, round, shown only in the unit's total. Whatever is still under k
 shown. Groups first, because the breakdown by yrkesgruppe is what the upper levels are read for; a
 school's total then counts its leftovers only where they could not go into a group.
 
-A need flag (domain/needs.py) is computed from the answers to the items that feed it, so it goes out
-only together with them: in a release or a block at the close, a flag is taken only where each of its
-feeding items is taken too or has nothing left to take (`_with_feeders`). Otherwise the flag's count
-would tell the answers of the people whose feeding answers are held back.
+A need flag (domain/needs.py) is the recode of one item: in every cell it has that item's answers, so it
+is taken exactly when the item is, here and at the close, and never tells more than the item's figure.
 
 So every published number is a sum of blocks, each the answers of at least k people (to one item, or
 as respondents), and no block is in part of another's figure. Any difference a reader can form —
@@ -88,29 +86,7 @@ def due(live: Cells, released: Cells, layout: SlotLayout, threshold: int) -> np.
     `threshold` new ones have come in, and with them each item with at least `threshold` new answers."""
     new = live.sizes(layout) - released.sizes(layout)
     people = new[..., 0] >= threshold
-    take = np.concatenate([people[..., None], people[..., None] & (new[..., 1:] >= threshold)], axis=-1)
-    if not layout.bundles:
-        return take
-    answered = live.answered(layout) == released.answered(layout)  # once: (U, G, items)
-
-    def unchanged(item: int) -> np.ndarray:
-        """(U, G): cells where the item's answers are all released (answered and option counts equal)."""
-        options = np.flatnonzero((layout.items == item) & (layout.slots > 0))
-        return answered[..., item] & (live.counts[..., options] == released.counts[..., options]).all(axis=-1)
-
-    return _with_feeders(take, unchanged, layout)
-
-
-def _with_feeders(take: np.ndarray, settled, layout: SlotLayout) -> np.ndarray:
-    """Take a need flag only where each item feeding it is taken too, or `settled(item)` says it has
-    nothing left to take: its figures then count the same people as the flag's."""
-    cache: dict[int, np.ndarray] = {}  # a feeder (onsket_omrade) feeds every flag: work it out once
-    for flag, feeders in layout.bundles:
-        for item in feeders:
-            if item not in cache:
-                cache[item] = settled(item)
-            take[..., 1 + flag] &= take[..., 1 + item] | cache[item]
-    return take
+    return np.concatenate([people[..., None], people[..., None] & (new[..., 1:] >= threshold)], axis=-1)
 
 
 def release(live: Cells, released: Cells, layout: SlotLayout, threshold: int) -> Cells:
@@ -171,11 +147,6 @@ class Parts:
         return Parts(self.respondents.sum(axis=1, keepdims=True), self.answered.sum(axis=1, keepdims=True),
                      self.counts.sum(axis=1, keepdims=True))
 
-    def empty(self, layout: SlotLayout, item: int) -> np.ndarray:
-        """(U, G): cells with nothing of the item left: no answers and no option counts."""
-        options = np.flatnonzero((layout.items == item) & (layout.slots > 0))
-        return (self.answered[..., item] == 0) & (self.counts[..., options] == 0).all(axis=-1)
-
     def cells(self, layout: SlotLayout) -> Cells:
         """As figures: the missing slots follow from the respondents and answers."""
         counts = self.counts.copy()
@@ -211,15 +182,11 @@ def close(final: Cells, released: Cells, levels: list[Level], layout: SlotLayout
     by_group, across = {}, {}
     for level in levels:
         here = level.unit_of_school
-        rolled = pending.roll_up(here, level.units)
-        full = _with_feeders((rolled.sizes(layout) >= threshold)[here],
-                             lambda item: rolled.empty(layout, item)[here], layout)
+        full = (pending.roll_up(here, level.units).sizes(layout) >= threshold)[here]
         by_group[level.name] = pending.take(full, layout).roll_up(here, level.units)
     for level in levels:
         here = level.unit_of_school
-        rolled = pending.total().roll_up(here, level.units)
-        whole = _with_feeders(rolled.sizes(layout)[:, 0, :] >= threshold,
-                              lambda item: rolled.empty(layout, item)[:, 0], layout)
+        whole = pending.total().roll_up(here, level.units).sizes(layout)[:, 0, :] >= threshold
         full = np.broadcast_to(whole[here][:, None, :], pending.sizes(layout).shape)
         across[level.name] = pending.take(full, layout).roll_up(here, level.units).total()
     return Closing(by_group, across)

@@ -24,9 +24,6 @@ class SlotLayout:
     missing: np.ndarray    # each item's first stored column (its missing slot)
     na_columns: np.ndarray  # the stored columns of `na` options …
     na_items: np.ndarray    # … and their items
-    # Each need flag's item and the items that feed it (domain/needs.py): a flag is released only
-    # together with them (domain/release.py)
-    bundles: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     @property
     def width(self) -> int:
@@ -57,10 +54,8 @@ def _build(codebook: Codebook) -> SlotLayout:
         if item.type != "integer":
             na_columns.extend(missing[j] + 1 + k for k, option in enumerate(item.options) if option.na)
             na_items.extend(j for option in item.options if option.na)
-    bundles = tuple((codebook.stored_width + k, tuple(sorted({feed.column for feed in rule.feeds})))
-                    for k, rule in enumerate(codebook.need_rules))
     return SlotLayout(items_array, np.array(slots, dtype=np.int64), missing,
-                      np.array(na_columns, dtype=np.int64), np.array(na_items, dtype=np.int64), bundles)
+                      np.array(na_columns, dtype=np.int64), np.array(na_items, dtype=np.int64))
 
 
 def stored(codebook: Codebook, counts: np.ndarray) -> np.ndarray:
