@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from webapp.models import OutboxEvent
@@ -78,11 +79,20 @@ def _take_relay_lock(session: Session) -> bool:
 
     PostgreSQL: a transaction-level advisory lock, skipped (not waited for) when another pass holds it,
     as FOR UPDATE SKIP LOCKED did. SQLite: take the database's write lock before reading, with a no-op
-    write (pysqlite begins at the first write), so a second relay reads only after the first commits.
+    write (pysqlite begins at the first write), so a second relay reads only after the first commits;
+    where SQLite refuses the lock outright, the pass is skipped.
     """
     if session.get_bind().dialect.name == "postgresql":
         return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": RELAY_LOCK}))
-    session.execute(update(OutboxEvent).where(OutboxEvent.id < 0).values(attempts=OutboxEvent.attempts))
+    try:
+        session.execute(update(OutboxEvent).where(OutboxEvent.id < 0).values(attempts=OutboxEvent.attempts))
+    except OperationalError as exc:
+        # SQLite may refuse the write lock at once rather than wait (a pass that read before another
+        # pass committed): that pass holds the relay, so this one is skipped, as on PostgreSQL
+        if "locked" not in str(exc.orig):
+            raise
+        session.rollback()
+        return False
     return True
 
 
