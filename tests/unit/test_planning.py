@@ -222,7 +222,7 @@ def test_the_plan_can_beat_the_greedy_rule():
     assert result.greedy.objective == pytest.approx(1.0)  # CHEAP first, then BIG no longer fits
     assert result.outcome.objective == pytest.approx(2.0)
     assert [line.course for line in result.outcome.lines] == ["BIG"]
-    assert result.source == "milp" and result.optimal
+    assert result.source in ("lp", "milp") and result.optimal
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -23,6 +23,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -158,7 +159,8 @@ class Plan:
     runs: Mapping[str, int]  # course -> runs booked
     seconds: float
     greedy_seconds: float
-    source: str = "milp"  # "milp", or "greedy" when the solver's best was not better
+    source: str = "milp"  # the best plan's origin: "milp", "lp" (the LP relaxation rounded down, then
+    #                       filled greedily) or "greedy"
 
     def as_json(self) -> dict:
         """The `laget plan --format json` contract."""
@@ -437,14 +439,20 @@ class _Greedy:
         return g / cost if cost > 0 else g * 1e12
 
 
-def _greedy(model: _Model) -> dict[int, int]:
+def _greedy(model: _Model, start: Mapping[int, int] | None = None) -> dict[int, int]:
+    """The baseline, or (from `start`, a plan within the limits) the same rule filling what money is left."""
     state = _Greedy(model)
+    for k, n in sorted((start or {}).items()):
+        for _ in range(n):
+            state.add(k)
     of_course: dict[int, list[int]] = defaultdict(list)
     for k, ci in enumerate(model.cand_course):
         of_course[ci].append(k)
     by_code = {c.code: i for i, c in enumerate(model.courses)}
     for code in model.problem.pins:  # each pinned course gets its best first participant
-        state.add(max(of_course[by_code[code]], key=lambda k: (state.gain(k), -k)))
+        ks = of_course[by_code[code]]
+        if not any(state.count[k] for k in ks):
+            state.add(max(ks, key=lambda k: (state.gain(k), -k)))
     heap = [(-state.ratio(k), k) for k in range(len(model.cand_key))]
     heapq.heapify(heap)
     while heap:
@@ -513,14 +521,22 @@ def plan(problem: Problem, time_limit: float = TIME_LIMIT, mip_rel_gap: float = 
     greedy_seconds = time.perf_counter() - started
     best, counts, source = greedy_outcome, greedy_counts, "greedy"
     bound = _bound(model)
-    if _gap(bound, best.objective) > mip_rel_gap:
-        left = time_limit - (time.perf_counter() - started)
-        found, milp_bound = _solve(model, max(left, 0.1), mip_rel_gap)
-        bound = min(bound, milp_bound + 1e-6)  # the MILP's cheaper-plan term is worth ≤ 1e-6
-        if found is not None:
-            outcome = evaluate(problem, model.choice(found))
+    if _gap(bound, best.objective) > mip_rel_gap:  # the LP relaxation: a tighter bound, a plan rounded off
+        relaxed, lp_bound = _solve(model, _left(started, time_limit), mip_rel_gap, integers=False)
+        bound = min(bound, lp_bound + 1e-6)  # the MILP's cheaper-plan term is worth ≤ 1e-6
+        if relaxed is not None:
+            rounded = _greedy(model, _rounded_down(model, relaxed))
+            outcome = evaluate(problem, model.choice(rounded))
             if outcome.objective > best.objective + 1e-9:
-                best, counts, source = outcome, found, "milp"
+                best, counts, source = outcome, rounded, "lp"
+    if _gap(bound, best.objective) > mip_rel_gap:
+        found, milp_bound = _solve(model, _left(started, time_limit), mip_rel_gap)
+        bound = min(bound, milp_bound + 1e-6)
+        if found is not None:
+            whole = {k: int(n) for k, n in found.items()}
+            outcome = evaluate(problem, model.choice(whole))
+            if outcome.objective > best.objective + 1e-9:
+                best, counts, source = outcome, whole, "milp"
     mip_gap = _gap(bound, best.objective)
     used: dict[int, int] = defaultdict(int)
     for k, n in counts.items():
@@ -530,6 +546,16 @@ def plan(problem: Problem, time_limit: float = TIME_LIMIT, mip_rel_gap: float = 
     proven = mip_gap <= mip_rel_gap or bound - best.objective <= 1e-5
     return Plan(best, greedy_outcome, proven, mip_gap, max(bound, best.objective), runs,
                 time.perf_counter() - started, greedy_seconds, source)
+
+
+def _left(started: float, time_limit: float) -> float:
+    return max(time_limit - (time.perf_counter() - started), 0.1)
+
+
+def _rounded_down(model: _Model, relaxed: Mapping[int, float]) -> dict[int, int]:
+    """The LP's participants rounded down: within money, hours and seats still (pins are added back by the
+    greedy fill, which starts from it)."""
+    return {k: int(math.floor(x + 1e-9)) for k, x in relaxed.items() if x >= 1 - 1e-9}
 
 
 def _gap(bound: float, objective: float) -> float:
@@ -576,15 +602,8 @@ def _course_rows(m: _Model, rows: _Rows) -> None:
             rows.add(ks, [1.0] * len(ks), 1.0, np.inf)
 
 
-def _solve(model: _Model, time_limit: float, mip_rel_gap: float) -> tuple[dict[int, int] | None, float]:
-    """The MILP: the plan's participants and the solver's proven bound on the objective.
-
-    Variables: x[k] participants of candidate k (integer, ≤ the most people of its group needing one of
-    the course's areas); t[i] people of a (school, group, area) trained (≤ need, ≤ Σ x over the candidates
-    training it); y[sa, j] the j-th person trained in an area at a school (0…1), worth
-    w · (2n − 2j + 1) / n, which falls with j, so the solver fills them in order and Σ_j y is worth
-    w · k (2n − k) / n exactly. Subject to money, hours, seats and pins.
-    """
+def _variables(model: _Model, integers: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The MILP's objective (to minimise), upper bounds, integrality, and where each area's y start."""
     m, p = model, model.problem
     nx, nt = len(m.cand_key), len(m.sga_key)
     y_start = np.concatenate(([0], np.cumsum(m.sa_n)))[:-1].astype(int) + nx + nt
@@ -594,12 +613,29 @@ def _solve(model: _Model, time_limit: float, mip_rel_gap: float) -> tuple[dict[i
     cost = np.array([m.cost[ci] for ci in m.cand_course], dtype=float)
     obj[:nx] = 1e-6 * cost / p.budget_nok  # among equally good plans, the cheaper (worth ≤ 1e-6 in all)
     upper[:nx] = m.cand_cap
-    integrality[:nx] = 1
+    integrality[:nx] = 1 if integers else 0
     upper[nx:nx + nt] = m.sga_need
     for sa, start in enumerate(y_start):
         n = m.sa_n[sa]
         j = np.arange(1, n + 1)
         obj[start:start + n] = -m.sa_w[sa] * (2 * n - 2 * j + 1) / n
+    return obj, upper, integrality, y_start
+
+
+def _solve(model: _Model, time_limit: float, mip_rel_gap: float, integers: bool = True
+           ) -> tuple[dict[int, float] | None, float]:
+    """The MILP (or with `integers` false its LP relaxation): the participants and the proven bound.
+
+    Variables: x[k] participants of candidate k (integer, ≤ the most people of its group needing one of
+    the course's areas); t[i] people of a (school, group, area) trained (≤ need, ≤ Σ x over the candidates
+    training it); y[sa, j] the j-th person trained in an area at a school (0…1), worth
+    w · (2n − 2j + 1) / n, which falls with j, so the solver fills them in order and Σ_j y is worth
+    w · k (2n − k) / n exactly. Subject to money, hours, seats and pins.
+    """
+    m, p = model, model.problem
+    nx, nt = len(m.cand_key), len(m.sga_key)
+    obj, upper, integrality, y_start = _variables(model, integers)
+    nvar, cost = len(obj), np.array([m.cost[ci] for ci in m.cand_course], dtype=float)
     rows = _Rows()
     training: list[list[int]] = [[] for _ in range(nt)]
     for k, sgas in enumerate(m.cand_sga):
@@ -620,11 +656,20 @@ def _solve(model: _Model, time_limit: float, mip_rel_gap: float) -> tuple[dict[i
     result = milp(obj, constraints=rows.constraint(nvar), integrality=integrality,
                   bounds=Bounds(np.zeros(nvar), upper),
                   options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "disp": False})
+    return _read(result, nx, integers)
+
+
+def _read(result: Any, nx: int, integers: bool) -> tuple[dict[int, float] | None, float]:
+    """The participants of a solver result and the bound it proves (inf: none)."""
+    if result.status == 2:
+        raise PlanRefused("infeasible")
+    if not integers:  # an LP solved to optimality is its own bound; one stopped early is neither
+        if result.status != 0 or result.x is None:
+            return None, math.inf
+        return {k: float(result.x[k]) for k in range(nx) if result.x[k] > 1e-9}, -float(result.fun)
     dual = getattr(result, "mip_dual_bound", None)
     bound = -float(dual) if dual is not None and np.isfinite(dual) else math.inf
     if result.x is None:
-        if result.status == 2:
-            raise PlanRefused("infeasible")
         return None, bound
     x = np.round(result.x[:nx]).astype(int)
-    return {k: int(x[k]) for k in range(nx) if x[k] > 0}, bound
+    return {k: float(x[k]) for k in range(nx) if x[k] > 0}, bound
