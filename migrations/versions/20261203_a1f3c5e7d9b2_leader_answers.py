@@ -30,7 +30,8 @@ def upgrade():
         sa.Column('leder_felles', sa.Boolean(), nullable=True),
         sa.Column('answered_by_id', sa.Integer(), nullable=True),
         sa.Column('answered_at', sa.DateTime(), nullable=False),
-        sa.CheckConstraint('present OR (leder_plan IS NULL AND leder_roller IS NULL AND leder_felles IS NULL)',
+        sa.CheckConstraint('present OR (leder_plan IS NULL AND leder_roller IS NULL '
+                           'AND leder_felles IS NULL)',
                            name=op.f('ck_leader_answer_absent_group_has_no_answers')),
         sa.ForeignKeyConstraint(['answered_by_id'], ['app_user.id'],
                                 name=op.f('fk_leader_answer_answered_by_id_app_user'), ondelete='SET NULL'),

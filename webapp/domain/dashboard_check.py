@@ -119,6 +119,12 @@ def _perception_gap(config: DashboardConfig, questionnaire: Questionnaire) -> li
             errors += _missing(f"perception_gap.pairs[{i}].staff", "item", pair.staff, ())
         else:
             errors += _codes(f"perception_gap.pairs[{i}].staff ({pair.staff})", gap.codes, item.codes)
+    if gap.national_staff is not None:
+        item = questionnaire.items.get(gap.national_staff.item)
+        if item is None:
+            errors += _missing("perception_gap.national_staff.item", "item", gap.national_staff.item, ())
+        else:
+            errors += _codes("perception_gap.national_staff", gap.national_staff.codes, item.codes)
     return errors
 
 

@@ -72,6 +72,8 @@ class PerceptionGap:
     codes: tuple[str, ...]
     by: str
     pairs: tuple[Mirror, ...]
+    # The staff share the national leader figures are set against in the report (context, not a pair)
+    national_staff: Indicator | None = None
 
 
 STACKED = ScaleView("stacked")
@@ -251,5 +253,13 @@ class _Parser:
             pairs.append(Mirror(leader, self.name(entry.get("staff"), f"{path}.staff")))
         if not pairs:
             self.error("perception_gap.pairs", "must name at least one pair")
+        national = value.get("national_staff")
+        if national is not None and not isinstance(national, Mapping):
+            self.error("perception_gap.national_staff", "must be an item and a share")
+            national = None
+        path = "perception_gap.national_staff"
         return PerceptionGap(self.share(value.get("share"), "perception_gap.share"),
-                             self.name(value.get("by"), "perception_gap.by"), tuple(pairs))
+                             self.name(value.get("by"), "perception_gap.by"), tuple(pairs),
+                             Indicator(self.name(national.get("item"), f"{path}.item"),
+                                       self.share(national.get("share"), f"{path}.share"))
+                             if national is not None else None)

@@ -11,6 +11,6 @@ from webapp.models.user import User, UserSchool
 
 __all__ = [
     "Aggregate", "Answer", "Course", "CourseMatch", "Fylke", "Invitation", "Kommune", "LeaderAnswer",
-    "MatchState", "OutboxEvent", "PooledResponse", "Response", "Round", "RoundSchool", "School", "ScreenOutCount",
-    "SurveyVersion", "UnitGap", "User", "UserSchool",
+    "MatchState", "OutboxEvent", "PooledResponse", "Response", "Round", "RoundSchool", "School",
+    "ScreenOutCount", "SurveyVersion", "UnitGap", "User", "UserSchool",
 ]
