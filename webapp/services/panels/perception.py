@@ -123,13 +123,13 @@ def _national(ctx: Context) -> list[str]:
     for found in ctx.leader_reference:
         if found.item in labels:
             where = reference.where_text(found.where, ctx.locale)
-            out.append(_("Nationally (NIFU 2023:15, %(where)s): %(low)d–%(high)d %% of school leaders said "
-                         "yes to «%(statement)s» for the different groups.", where=where, low=found.low,
+            out.append(_("Nationally (NIFU 2023:15, %(where)s): %(low)d–%(high)d per cent of school leaders "
+                         "said yes to «%(statement)s» for the different groups.", where=where, low=found.low,
                          high=found.high, statement=labels[found.item]))
     national = ctx.config.perception_gap.national_staff if ctx.config.perception_gap else None
     staff = reference.share(ctx.reference, national.item, national.codes) if national else None
     if out and staff is not None:
-        out.append(_("Of the staff, %(share)d %% said they take part in joint competence development with "
-                     "teachers at least «to some extent». The report notes that the leaders' and the staff's "
-                     "questions are not directly comparable.", share=staff.values["all"]))
+        out.append(_("Of the staff, %(share)d per cent said they take part in joint competence development "
+                     "with teachers at least «to some extent». The report notes that the leaders' and the "
+                     "staff's questions are not directly comparable.", share=staff.values["all"]))
     return out

@@ -12,7 +12,7 @@ from webapp.services import access, dashboard_config, leader
 from webapp.services.panels.common import group_names_of
 from webapp.services.round_units import layout
 from webapp.services.surveys import questionnaire_of
-from webapp.web.leader.forms import leader_form
+from webapp.web.leader.forms import leader_form, yes_no
 from webapp.web.templating import current_language
 
 bp = Blueprint("leader", __name__, url_prefix="/leder")
@@ -52,4 +52,4 @@ def answer_questionnaire(round_id: int, school_id: int):
                                     unit_id=school_id) + "#leder_og_ansatte")
     return render_template("leader/questionnaire.html", form=form, round=found,
                            school=db.session.get(School, school_id), saved=saved,
-                           statements=leader.statement_texts(), open=found.status == "open")
+                           statements=leader.statement_texts(), yes_no=yes_no(), open=found.status == "open")

@@ -11,16 +11,20 @@ from wtforms.form import Form
 from webapp.domain.leader import LEADER_ITEMS
 from webapp.services.leader import GroupAnswer
 
-YES_NO = [("ja", _l("Yes")), ("nei", _l("No"))]
+
+
+def yes_no() -> list[tuple[str, str]]:
+    """The options of every statement (the fields carry none: WTForms warns of tuples as choices)."""
+    return [("ja", _("Yes")), ("nei", _("No"))]
 
 
 class GroupForm(Form):
     """One group: a plain Form inside the page's FlaskForm, which carries the one CSRF token."""
 
     absent = BooleanField(_l("The group is not at the school"))
-    leder_plan = RadioField(choices=YES_NO, validate_choice=False)
-    leder_roller = RadioField(choices=YES_NO, validate_choice=False)
-    leder_felles = RadioField(choices=YES_NO, validate_choice=False)
+    leder_plan = RadioField(choices=[], validate_choice=False)
+    leder_roller = RadioField(choices=[], validate_choice=False)
+    leder_felles = RadioField(choices=[], validate_choice=False)
     group_name = ""  # set per group by leader_form
 
     def items(self) -> list[RadioField]:
