@@ -54,7 +54,8 @@ def school_panel(ctx: Context, gap: PerceptionGap, side: LeaderSide) -> Panel | 
                     else words[side.statements.get((pair.leader, group))])
             share = pct(staff.share(gap.codes))
             rows.append([names[group], labels[pair.leader], said, "–" if share is None else share, staff.n])
-            categories.append(f"{names[group]}: {labels[pair.leader]} ({_('leader')}: {said})")
+            categories.append(_("%(group)s: %(statement)s (leader: %(said)s)", group=names[group],
+                                statement=labels[pair.leader], said=said))
             values.append(share)
             ns.append(staff.n)
     if not rows:
