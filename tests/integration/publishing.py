@@ -65,6 +65,7 @@ class ScriptedRound:
     released: list[dict] = field(default_factory=list)  # the reference's blocks at each snapshot
     gap_snapshots: list[dict] = field(default_factory=list)  # what `laget gaps` printed at each snapshot
     reason_snapshots: list[list] = field(default_factory=list)  # the reasons ranking gave at each snapshot
+    perception_snapshots: list[list] = field(default_factory=list)  # the perception-gap panel's rows
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -136,7 +137,87 @@ class ScriptedRound:
         self.snapshots.append((label, snapshot))
         self.released.append(dict(self.reference.released))
         self.gap_snapshots.append(self.gaps())
+        self.perception_snapshots.append(self.perception())
         return snapshot
+
+    def perception(self) -> list[tuple[str, int, list]]:
+        """The perception-gap panel's rows at every unit, now, built as the dashboard builds it."""
+        from webapp.services import dashboard_config, leader
+        from webapp.services.panels import perception
+        from webapp.services.panels.common import Context
+
+        out = []
+        with self.app.app_context():
+            found = self._round()
+            questionnaire, codebook = aggregates.codebook_of(db.session, found)
+            config = dashboard_config.load(self.settings.surveys_dir, questionnaire.slug)
+            for level, unit_id in self.all_units():
+                unit = results.unit_figures(db.session, found, level, unit_id, "")
+                by_group = results.unit_figures(db.session, found, level, unit_id, "", "yrkesgruppe")
+                side = leader.leader_side(db.session, found, level, unit_id, self.units,
+                                          config.perception_gap, codebook)
+                panel = perception.build(Context(questionnaire, config, "nb", unit, None, by_group, (), "",
+                                                 None, (), side))
+                out.append((level, unit_id, panel.rows if panel is not None else []))
+        return out
+
+    def check_perception(self) -> list[str]:
+        """Every staff number the perception-gap panel showed, at every step, is the published figure of
+        its unit and group; a school names a group only where that figure is published; leader shares
+        appear above the school only once closed, each of at least k leaders, a fylke's and the round's
+        the sums of their kommuner's, and a unit's «all groups» is its groups' plus none or k or more."""
+        from webapp.services import dashboard_config, leader
+        from webapp.services.panels.common import group_names_of
+
+        with self.app.app_context():
+            questionnaire = questionnaire_of(db.session, self._round().survey_version_id)
+            config = dashboard_config.load(self.settings.surveys_dir, questionnaire.slug)
+            gap = config.perception_gap
+            names = group_names_of(questionnaire, config, "nb", gap.by)
+            groups = {name: code for code, name in names.items()}
+            groups["Alle grupper"] = "all"
+            staff_of = {label: pair.staff for pair in gap.pairs
+                        for item, label in leader.statement_labels().items() if item == pair.leader}
+        problems: list[str] = []
+        for (label, snapshot), rows in zip(self.snapshots, self.perception_snapshots):
+            leaders: dict[tuple, tuple[int, int]] = {}
+            for level, unit, panel_rows in rows:
+                for row in panel_rows:
+                    if level == "school":
+                        group, statement, share, n = groups[row[0]], row[1], row[3], row[4]
+                    else:
+                        statement, group, share, n = row[0], groups[row[1]], row[4], row[5]
+                        if isinstance(row[2], float):
+                            if label != "closed" or row[3] < self.threshold:
+                                problems.append(f"«{label}» {level} {unit} {statement} {group}: "
+                                                f"leader {row[2:4]}")
+                            leaders[(level, unit, statement, group)] = (round(row[2] * row[3] / 100), row[3])
+                    grouping = "all" if group == "all" else "yrkesgruppe"
+                    cell = (level, unit, grouping, group, staff_of[statement])
+                    published = snapshot.get(cell)
+                    high = sum(snapshot.get((*cell[:4], f"{staff_of[statement]}={c}"), 0) for c in gap.codes)
+                    expected = (round(100 * high / published, 1), published) if published else ("–", None)
+                    if (share, n if n != "–" else None) != expected:
+                        problems.append(f"«{label}» {cell}: panel {share}/{n}, published {expected}")
+            problems += self._leader_sums(label, leaders)
+        return problems
+
+    def _leader_sums(self, label: str, leaders: dict[tuple, tuple[int, int]]) -> list[str]:
+        problems = []
+        for (level, unit, statement, group), (yes, n) in leaders.items():
+            if level in ("fylke", "round"):
+                kommuner = [k for k in self.units.kommuner
+                            if level == "round" or self.units.fylke_of[k] == unit]
+                parts = [leaders.get(("kommune", k, statement, group), (0, 0)) for k in kommuner]
+                if (yes, n) != (sum(p[0] for p in parts), sum(p[1] for p in parts)):
+                    problems.append(f"«{label}» {level} {unit} {statement} {group}: not its kommuner's sum")
+            if group == "all":
+                rest = n - sum(v[1] for key, v in leaders.items()
+                               if key[:3] == (level, unit, statement) and key[3] != "all")
+                if 0 < rest < self.threshold:
+                    problems.append(f"«{label}» {level} {unit} {statement}: all groups minus the "
+                                    f"groups = {rest}")
+        return problems
 
     def gaps(self) -> dict[tuple, tuple[int, int] | None]:
         """What `laget gaps --by yrkesgruppe` prints for every unit, now: (n, need) per group and area,

@@ -68,3 +68,32 @@ def test_a_wrong_file_is_named_and_a_missing_one_gives_the_plain_dashboard(tmp_p
     (tmp_path / "feil" / "dashboard.yaml").write_text("format: 1\nshares: [4, 5]\n", encoding="utf-8")
     with pytest.raises(DashboardConfigError, match=r"feil/dashboard.yaml: shares: must be a mapping"):
         dashboard_config.load(tmp_path, "feil")
+
+
+def test_the_perception_gap_pairs_each_leader_statement_with_the_staff_item_it_mirrors():
+    gap = dashboard_config.load(SURVEYS, SLUG).perception_gap
+    assert gap is not None and gap.by == "yrkesgruppe" and gap.codes == ("4", "5")
+    assert gap.national_staff is not None and gap.national_staff.codes == ("3", "4", "5")
+    assert [(p.leader, p.staff) for p in gap.pairs] == [
+        ("leder_plan", "plan_kompetanse"), ("leder_roller", "roller_avklart"),
+        ("leder_felles", "felles_kompetanseheving")]
+
+
+def test_a_wrong_perception_gap_is_named_with_its_path(questionnaire):
+    data = yaml.safe_load((SURVEYS / SLUG / "dashboard.yaml").read_text(encoding="utf-8"))
+    data["perception_gap"]["pairs"].append({"leader": "leder_lonn", "staff": "lonn"})
+    data["perception_gap"]["pairs"].append({"leader": "leder_plan", "staff": "plan_kompetanse"})
+    with pytest.raises(DashboardConfigError) as caught:
+        parse_dashboard_config(data)
+    assert caught.value.errors == [
+        "perception_gap.pairs[3].leader: must be one of leder_plan, leder_roller, leder_felles, "
+        "got 'leder_lonn'",
+        "perception_gap.pairs[4].leader: 'leder_plan' is paired twice"]
+    data["perception_gap"]["pairs"] = [{"leader": "leder_plan", "staff": "telepati"},
+                                       {"leader": "leder_felles", "staff": "samsvar_innhold"}]
+    data["perception_gap"]["by"] = "stjernetegn"
+    errors = check_against(parse_dashboard_config(data), questionnaire)
+    assert "perception_gap.by: no breakdown 'stjernetegn' in the questionnaire" in errors
+    assert "perception_gap.pairs[0].staff: no item 'telepati' in the questionnaire" in errors
+    assert any(e.startswith("perception_gap.pairs[1].staff (samsvar_innhold): options ['4', '5']")
+               for e in errors)

@@ -12,7 +12,8 @@ def check_against(config: DashboardConfig, questionnaire: Questionnaire) -> list
     as 'path: message'."""
     return [*_scales(config, questionnaire), *_sections(config, questionnaire),
             *_blocks(config, questionnaire), *_pupil_groups(config, questionnaire),
-            *_items(config, questionnaire), *_groupings(config, questionnaire)]
+            *_items(config, questionnaire), *_groupings(config, questionnaire),
+            *_perception_gap(config, questionnaire)]
 
 
 def _missing(path: str, what: str, key: str, known: Iterable[str]) -> list[str]:
@@ -101,6 +102,29 @@ def _groupings(config: DashboardConfig, questionnaire: Questionnaire) -> list[st
             errors.append(f"{path}: no breakdown {grouping!r} in the questionnaire")
         elif grouping in config.group_labels:
             errors += _codes(path, config.group_labels[grouping], groups)
+    return errors
+
+
+def _perception_gap(config: DashboardConfig, questionnaire: Questionnaire) -> list[str]:
+    """The mirrored staff items must exist and have the share's options; the breakdown must exist."""
+    gap = config.perception_gap
+    if gap is None:
+        return []
+    errors = []
+    if _group_codes(questionnaire, gap.by) is None:
+        errors.append(f"perception_gap.by: no breakdown {gap.by!r} in the questionnaire")
+    for i, pair in enumerate(gap.pairs):
+        item = questionnaire.items.get(pair.staff)
+        if item is None:
+            errors += _missing(f"perception_gap.pairs[{i}].staff", "item", pair.staff, ())
+        else:
+            errors += _codes(f"perception_gap.pairs[{i}].staff ({pair.staff})", gap.codes, item.codes)
+    if gap.national_staff is not None:
+        item = questionnaire.items.get(gap.national_staff.item)
+        if item is None:
+            errors += _missing("perception_gap.national_staff.item", "item", gap.national_staff.item, ())
+        else:
+            errors += _codes("perception_gap.national_staff", gap.national_staff.codes, item.codes)
     return errors
 
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from webapp.domain.leader import LEADER_ITEMS
+
 FORMAT_VERSION = 1
 PANEL_KINDS = ("share", "agreement", "stacked")
 COLOURS = ("diverging", "most_first", "qualitative")
@@ -55,6 +57,25 @@ class PupilGroups:
     by: str  # the breakdown the need heatmap's columns are
 
 
+@dataclass(frozen=True)
+class Mirror:
+    """A statement of the leader questionnaire (domain/leader.py) and the staff item it mirrors."""
+
+    leader: str
+    staff: str
+
+
+@dataclass(frozen=True)
+class PerceptionGap:
+    """The leaders' yes beside the staff's share `codes` of the mirrored items, per group of `by`."""
+
+    codes: tuple[str, ...]
+    by: str
+    pairs: tuple[Mirror, ...]
+    # The staff share the national leader figures are set against in the report (context, not a pair)
+    national_staff: Indicator | None = None
+
+
 STACKED = ScaleView("stacked")
 
 
@@ -71,6 +92,7 @@ class DashboardConfig:
     compared_sections: tuple[str, ...] = ()
     compared_multi_codes: tuple[str, ...] = ()
     plain_shares: tuple[tuple[str, ...], ...] = ()
+    perception_gap: PerceptionGap | None = None
 
     def scale(self, key: str | None) -> ScaleView:
         """How items on scale `key` are drawn; stacked in qualitative colours when the file says nothing."""
@@ -117,7 +139,8 @@ class _Parser:
             compared_multi_codes=(self.codes(comparison["multi_codes"], "comparison.multi_codes")
                                   if "multi_codes" in comparison else ()),
             plain_shares=tuple(self.share(s, f"comparison.plain_shares[{i}]")
-                               for i, s in enumerate(self.entries(comparison, "plain_shares", "comparison"))))
+                               for i, s in enumerate(self.entries(comparison, "plain_shares", "comparison"))),
+            perception_gap=self.perception_gap(data.get("perception_gap")))
 
     def mapping(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = data.get(key, {})
@@ -208,3 +231,35 @@ class _Parser:
                      else self.codes(entry["codes"], f"{path}.codes"))
             out.append(Indicator(self.name(entry.get("item"), f"{path}.item"), codes))
         return tuple(out)
+
+    def perception_gap(self, value: Any) -> PerceptionGap | None:
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.error("perception_gap", "must be a mapping with share, by and pairs")
+            return None
+        pairs, seen = [], set()
+        for i, entry in enumerate(self.entries(value, "pairs", "perception_gap")):
+            path = f"perception_gap.pairs[{i}]"
+            if not isinstance(entry, Mapping):
+                self.error(path, "needs a leader statement and a staff item")
+                continue
+            leader = self.name(entry.get("leader"), f"{path}.leader")
+            if leader and leader not in LEADER_ITEMS:
+                self.error(f"{path}.leader", f"must be one of {', '.join(LEADER_ITEMS)}, got {leader!r}")
+            elif leader in seen:
+                self.error(f"{path}.leader", f"{leader!r} is paired twice")
+            seen.add(leader)
+            pairs.append(Mirror(leader, self.name(entry.get("staff"), f"{path}.staff")))
+        if not pairs:
+            self.error("perception_gap.pairs", "must name at least one pair")
+        national = value.get("national_staff")
+        if national is not None and not isinstance(national, Mapping):
+            self.error("perception_gap.national_staff", "must be an item and a share")
+            national = None
+        path = "perception_gap.national_staff"
+        return PerceptionGap(self.share(value.get("share"), "perception_gap.share"),
+                             self.name(value.get("by"), "perception_gap.by"), tuple(pairs),
+                             Indicator(self.name(national.get("item"), f"{path}.item"),
+                                       self.share(national.get("share"), f"{path}.share"))
+                             if national is not None else None)

@@ -2,6 +2,7 @@
 from webapp.models.aggregate import Aggregate
 from webapp.models.course import Course
 from webapp.models.gaps import CourseMatch, MatchState, UnitGap
+from webapp.models.leader import LeaderAnswer
 from webapp.models.org import Fylke, Kommune, School
 from webapp.models.outbox import OutboxEvent
 from webapp.models.response import Answer, Invitation, PooledResponse, Response, ScreenOutCount
@@ -9,7 +10,7 @@ from webapp.models.survey import Round, RoundSchool, SurveyVersion
 from webapp.models.user import User, UserSchool
 
 __all__ = [
-    "Aggregate", "Answer", "Course", "CourseMatch", "Fylke", "Invitation", "Kommune", "MatchState",
-    "OutboxEvent", "PooledResponse", "Response", "Round", "RoundSchool", "School", "ScreenOutCount",
-    "SurveyVersion", "UnitGap", "User", "UserSchool",
+    "Aggregate", "Answer", "Course", "CourseMatch", "Fylke", "Invitation", "Kommune", "LeaderAnswer",
+    "MatchState", "OutboxEvent", "PooledResponse", "Response", "Round", "RoundSchool", "School",
+    "ScreenOutCount", "SurveyVersion", "UnitGap", "User", "UserSchool",
 ]

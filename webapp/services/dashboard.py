@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from webapp.domain.layout import Layout
 from webapp.domain.questionnaire import Questionnaire
 from webapp.models import Fylke, Kommune, Round, School, SurveyVersion, User
-from webapp.services import access, dashboard_config, free_text, reference, results
+from webapp.services import access, dashboard_config, free_text, leader, reference, results
 from webapp.services.aggregates import codebook_of
 from webapp.services.panels import Context, Panel, build_panels
 from webapp.services.results import UnitFigures
@@ -51,7 +51,7 @@ def dashboard_page(session: Session, found: Round | None, level: str, unit_id: i
     units = layout(session, found.id) if found is not None else None
     if found is None or units is None or not access.may_open(session, user, found, units, level, unit_id):
         raise DashboardNotFound(f"{level} {unit_id}")  # out of scope answers like missing
-    questionnaire, _codebook = codebook_of(session, found)
+    questionnaire, codebook = codebook_of(session, found)
     config = dashboard_config.load(surveys_dir, questionnaire.slug)
     name = unit_name(session, found, level, unit_id)
     unit = results.unit_figures(session, found, level, unit_id, name)
@@ -64,8 +64,11 @@ def dashboard_page(session: Session, found: Round | None, level: str, unit_id: i
         parent = results.unit_figures(session, found, parent_level, parent_id,
                                       unit_name(session, found, parent_level, parent_id))
     source, reference_figures = reference.load(surveys_dir, questionnaire.slug)
+    leaders = (leader.leader_side(session, found, level, unit_id, units, config.perception_gap, codebook)
+               if config.perception_gap is not None else None)
     ctx = Context(questionnaire, config, locale, unit, parent, by_group, reference_figures, name,
-                  parent.unit_name if parent else None, history(session, user, found, level, unit_id, unit))
+                  parent.unit_name if parent else None, history(session, user, found, level, unit_id, unit),
+                  leaders, reference.leader_ranges(surveys_dir, questionnaire.slug))
     texts = free_text.free_texts(session, found, units, level, unit_id) if user.role == "admin" else None
     return DashboardPage(found, level, unit_id, units, questionnaire, unit, parent, parent_ref, source, texts,
                          build_panels(ctx))

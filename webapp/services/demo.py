@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from webapp.config import Settings
 from webapp.domain.simulate import simulate_answers
-from webapp.models import Course, Round, School, User
-from webapp.services import aggregates, answering, courses, matching, pool, rounds, vocabulary
+from webapp.domain.breakdowns import group_values
+from webapp.models import Course, LeaderAnswer, Round, School, User
+from webapp.services import (aggregates, answering, courses, leader, matching, pool, rounds, surveys,
+                             vocabulary)
 from webapp.services.org import import_org
 from webapp.services.users import authenticate, create_user, set_password
 
@@ -48,6 +50,9 @@ def load_demo(session: Session, settings: Settings, admin_password: str, links: 
         rounds.set_status(session, DEMO_ROUND, "open")
         _simulate_round(session, demo_round, random.Random(seed))
         aggregates.rebuild(session, demo_round)
+    leader_rows = select(func.count()).select_from(LeaderAnswer).where(LeaderAnswer.round_id == demo_round.id)
+    if demo_round.status == "open" and session.scalar(leader_rows) == 0:
+        _leader_answers(session, demo_round, random.Random(seed))  # also for a demo from before they existed
     # Gaps and suggestions from the start (and for a demo database from before they existed); a unit
     # whose figures and catalogue are unchanged is left as it is.
     matching.recompute_round(session, demo_round, settings.surveys_dir)
@@ -73,6 +78,20 @@ def load_demo_courses(session: Session, settings: Settings) -> int:
     result = courses.import_course_file(session, COURSES_FILE, vocabulary.load(settings.surveys_dir),
                                         example=True)
     return result.created
+
+
+# How often the demo's leaders say yes, about as NIFU 2023:15 found (Figur 4.16: 36–45 %, 73–85 %, 63–86 %)
+LEADER_YES = {"leder_plan": 0.4, "leder_roller": 0.8, "leder_felles": 0.75}
+
+
+def _leader_answers(session: Session, demo_round: Round, rng: random.Random) -> None:
+    """Every school's leader answers the leader questionnaire: most groups present, yes about as often as
+    the leaders in NIFU 2023:15."""
+    groups = group_values(surveys.questionnaire_of(session, demo_round.survey_version_id), "yrkesgruppe")
+    for status in rounds.round_status(session, demo_round):
+        answers = {g: leader.GroupAnswer(True, {i: rng.random() < p for i, p in LEADER_YES.items()})
+                   if rng.random() < 0.85 else leader.GroupAnswer(False) for g in groups}
+        leader.save_answers(session, None, demo_round, status.school_id, answers)
 
 
 def _simulate_round(session: Session, demo_round: Round, rng: random.Random) -> None:

@@ -51,6 +51,27 @@ def load(surveys_dir: Path, slug: str) -> tuple[str, tuple[ReferenceFigure, ...]
     return data.get("source", ""), figures
 
 
+@dataclass(frozen=True)
+class LeaderRange:
+    """School leaders' share saying yes to a leader statement: a range over the groups (lowest, highest)."""
+
+    item: str
+    low: float
+    high: float
+    where: str
+
+
+@lru_cache(maxsize=8)
+def leader_ranges(surveys_dir: Path, slug: str) -> tuple[LeaderRange, ...]:
+    """The national leader figures the reference file gives as context for the perception gap."""
+    files = sorted((surveys_dir / slug).glob("reference-*.yaml"))
+    if not files:
+        return ()
+    leaders = yaml.safe_load(files[0].read_text(encoding="utf-8")).get("leaders") or {}
+    return tuple(LeaderRange(r["item"], float(r["low"]), float(r["high"]), leaders.get("where", ""))
+                 for r in leaders.get("ranges", []))
+
+
 def share(figures: tuple[ReferenceFigure, ...], item: str, codes: tuple[str, ...],
           group_by: str = "all", group: str = "all") -> ReferenceFigure | None:
     """The reference figure for this item's share in `codes`, when the report gives exactly that."""

@@ -5,7 +5,7 @@ the Panel, the Context and their helpers) and add its `build` to PANELS where it
 """
 from __future__ import annotations
 
-from webapp.services.panels import areas, comparison, gaps, need, need_heatmap, questions, trend
+from webapp.services.panels import areas, comparison, gaps, need, need_heatmap, perception, questions, trend
 from webapp.services.panels.common import Builder, Context, Panel
 
 PANELS: tuple[Builder, ...] = (
@@ -15,6 +15,7 @@ PANELS: tuple[Builder, ...] = (
     areas.build,         # competence need per competence area
     trend.build,         # key indicators across rounds
     questions.build,     # one panel per block of the questionnaire, in its order
+    perception.build,    # the leaders' yes/no next to the staff's answers to the same statements
     comparison.build,    # next to the level above and the national figures
 )
 

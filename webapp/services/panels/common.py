@@ -15,6 +15,7 @@ from webapp.domain.questionnaire import Item, Matrix, Questionnaire
 from webapp.domain.texts import pick
 from webapp.figures import charts, palettes
 from webapp.services import reference
+from webapp.services.leader import LeaderSide
 from webapp.services.results import UnitFigures
 from webapp.services.spreadsheet import safe_row
 
@@ -80,6 +81,8 @@ class Context:
     unit_label: str
     parent_label: str | None
     history: History = ()  # (round name, figures), oldest first, this round included
+    leaders: LeaderSide | None = None  # the leader side of the perception gap (services/leader.py)
+    leader_reference: tuple[reference.LeaderRange, ...] = ()
 
     def t(self, texts) -> str:
         return pick(texts, self.locale)
@@ -123,9 +126,15 @@ def group_names(ctx: Context, grouping: str) -> dict[str, str]:
     The questionnaire's v1 labels are published and cannot change; the dashboard file names the labels
     that were shorthand («Miljøterapeut/spesped/BSV») and the dashboard writes them out.
     """
-    names = {k: ctx.t(v) for k, v in group_labels(ctx.questionnaire, grouping).items()}
+    return group_names_of(ctx.questionnaire, ctx.config, ctx.locale, grouping)
+
+
+def group_names_of(questionnaire: Questionnaire, config: DashboardConfig, locale: str,
+                   grouping: str) -> dict[str, str]:
+    """group_names outside a dashboard (the leader questionnaire names the groups the same way)."""
+    names = {k: pick(v, locale) for k, v in group_labels(questionnaire, grouping).items()}
     texts = written_out_labels()
-    for code, key in ctx.config.group_labels.get(grouping, {}).items():
+    for code, key in config.group_labels.get(grouping, {}).items():
         if code in names and key in texts:
             names[code] = texts[key]
     return names

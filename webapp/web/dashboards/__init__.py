@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from webapp.extensions import db
 from webapp.models import Round, School
-from webapp.services import access, dashboard, dashboard_units, suggestions
+from webapp.services import access, dashboard, dashboard_units, leader, suggestions
 from webapp.services.aggregates import layout
 from webapp.web import content_disposition
 from webapp.web.dashboards import downloads
@@ -104,7 +104,20 @@ def _render(round_id: int, level: str, unit_id: int):
                            link=unit_url, round=page.round, level=level,
                            unit=page.unit, parent=page.parent, parent_ref=page.parent_ref,
                            questionnaire=page.questionnaire, source=page.source, units=page.units,
-                           free_texts=page.free_texts, suggestions=courses)
+                           free_texts=page.free_texts, suggestions=courses,
+                           leader_link=_leader_link(page, level, unit_id))
+
+
+def _leader_link(page: dashboard.DashboardPage, level: str, unit_id: int) -> tuple[str, str] | None:
+    """The way to the leader questionnaire, for a leader of the school: (url, text)."""
+    if level != "school" or not leader.may_answer(current_user, unit_id):
+        return None
+    url = url_for("leader.answer_questionnaire", round_id=page.round.id, school_id=unit_id)
+    if page.round.status != "open":
+        return url, _("See your answers to the questions for the school leader")
+    if leader.saved_answers(db.session, page.round.id, unit_id) is None:
+        return url, _("Answer the short questions for the school leader (three yes/no per group)")
+    return url, _("Change your answers to the questions for the school leader")
 
 
 __all__ = ["bp", "_"]
