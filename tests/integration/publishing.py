@@ -66,6 +66,7 @@ class ScriptedRound:
     gap_snapshots: list[dict] = field(default_factory=list)  # what `laget gaps` printed at each snapshot
     reason_snapshots: list[list] = field(default_factory=list)  # the reasons ranking gave at each snapshot
     perception_snapshots: list[list] = field(default_factory=list)  # the perception-gap panel's rows
+    plan_snapshots: list[dict] = field(default_factory=list)  # the planner's input per school, each snapshot
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -138,7 +139,49 @@ class ScriptedRound:
         self.released.append(dict(self.reference.released))
         self.gap_snapshots.append(self.gaps())
         self.perception_snapshots.append(self.perception())
+        self.plan_snapshots.append(self.plan_inputs())
         return snapshot
+
+    def plan_inputs(self) -> dict[int, tuple[dict, frozenset]]:
+        """The course budget planner's input for every school, now, as a plan page builds it: matching
+        stores the gaps from the published figures, and the planner reads them (services/planning.py)."""
+        from webapp.services import matching, planning
+
+        out = {}
+        with self.app.app_context():
+            found = self._round()
+            matching.recompute(db.session, found, audit_courses(self.settings.surveys_dir),
+                               self.settings.surveys_dir)
+            db.session.commit()
+            for school_id in self.units.schools:
+                request = planning.PlanRequest(found.id, "school", school_id, 10_000)
+                problem, _ = planning.problem_for(db.session, request)
+                for school in problem.schools:
+                    out[school_id] = (dict(school.needs), school.published_groups)
+        return out
+
+    def check_plans(self) -> list[str]:
+        """At every step, the planner's input for every school is its published figures: per published
+        group that group's need flag, and the rest («øvrige») the school's flag less those; a group whose
+        flags the school's figures do not show is never named."""
+        problems = []
+        for (label, snapshot), inputs in zip(self.snapshots, self.plan_snapshots):
+            for school, (needs, groups) in inputs.items():
+                for area in sorted({a for _g, a in needs}):
+                    flag = f"trenger_{area}"
+                    planned = sum(n for (_g, a), n in needs.items() if a == area)
+                    total = snapshot.get(("school", school, "all", "all", f"{flag}=ja"), 0)
+                    if planned != total:
+                        problems.append(f"«{label}» school {school} {area}: plans for {planned}, "
+                                        f"published {total}")
+                    for g in sorted(groups):
+                        cell = ("school", school, "yrkesgruppe", g)
+                        published = snapshot.get((*cell, flag))
+                        shown = snapshot.get((*cell, f"{flag}=ja"), 0) if published else None
+                        if needs.get((g, area), 0) != shown:
+                            problems.append(f"«{label}» school {school} {g} {area}: plans for "
+                                            f"{needs.get((g, area), 0)}, published {shown}")
+        return problems
 
     def perception(self) -> list[tuple[str, int, list]]:
         """The perception-gap panel's rows at every unit, now, built as the dashboard builds it."""

@@ -96,6 +96,9 @@ def test_nothing_covering_fewer_than_k_can_be_read_off_anything_published(app, k
     # … and every need flag published is the recode of its one item, nothing more
     assert any(key[4].startswith("trenger_") and n for key, n in final.items())
     assert kept.check_flags() == []
+    # … and the course budget planner plans for every school with its published figures only
+    assert any(inputs for inputs in kept.plan_snapshots)
+    assert kept.check_plans() == []
     # … and the perception-gap panel shows only published staff figures and leader shares in blocks
     assert any(rows for snapshot in kept.perception_snapshots for _l, _u, rows in snapshot)
     assert kept.check_perception() == []
