@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from webapp.extensions import db
 from webapp.models import Round, School
-from webapp.services import access, dashboard, dashboard_units, suggestions
+from webapp.services import access, dashboard, dashboard_units, plan_runs, suggestions
 from webapp.services.aggregates import layout
 from webapp.web import content_disposition
 from webapp.web.dashboards import downloads
@@ -104,7 +104,8 @@ def _render(round_id: int, level: str, unit_id: int):
                            link=unit_url, round=page.round, level=level,
                            unit=page.unit, parent=page.parent, parent_ref=page.parent_ref,
                            questionnaire=page.questionnaire, source=page.source, units=page.units,
-                           free_texts=page.free_texts, suggestions=courses)
+                           free_texts=page.free_texts, suggestions=courses,
+                           plans=plan_runs.plan_access(db.session, current_user, page.round, level, unit_id))
 
 
 __all__ = ["bp", "_"]
