@@ -176,18 +176,32 @@ class Plan:
 
 
 Choice = Mapping[tuple[str, str, str], int]  # (course, school, group) -> participants
+OPTIMAL = 1e-4  # a plan proven within this relative gap of the best possible is called optimal
 
 
 @dataclass
 class _Model:
-    """The problem prepared: costs, and the (course, school, group) choices worth considering."""
+    """The problem prepared, in integer ids: the needs per (school, group, area) and per (school, area),
+    and the (course, school, group) choices worth considering (candidates)."""
 
     problem: Problem
-    courses: dict[str, PlanCourse]
-    cost: dict[str, Cost]
-    schools: dict[str, SchoolNeeds]
-    # candidate (course, school, group) -> (areas of the course the group needs there, cap)
-    candidates: dict[tuple[str, str, str], tuple[tuple[str, ...], int]] = field(default_factory=dict)
+    courses: list[PlanCourse]  # not excluded, by code
+    cost: list[int]  # per participant, whole kroner
+    hours: list[float]
+    seats: list[float]  # seats × runs; inf: no limit
+    sga_key: list[tuple[str, str, str]] = field(default_factory=list)  # (school, group, area)
+    sga_need: list[int] = field(default_factory=list)
+    sga_sa: list[int] = field(default_factory=list)  # its (school, area) id
+    sa_key: list[tuple[str, str]] = field(default_factory=list)
+    sa_n: list[int] = field(default_factory=list)  # people of every group who need the area there
+    sa_w: list[float] = field(default_factory=list)
+    cand_key: list[tuple[str, str, str]] = field(default_factory=list)  # (course code, school, group)
+    cand_course: list[int] = field(default_factory=list)
+    cand_sga: list[tuple[int, ...]] = field(default_factory=list)  # the needs a participant is trained in
+    cand_cap: list[int] = field(default_factory=list)
+
+    def choice(self, counts: Mapping[int, int]) -> dict[tuple[str, str, str], int]:
+        return {self.cand_key[k]: n for k, n in sorted(counts.items()) if n > 0}
 
 
 def _eligible(course: PlanCourse, group: str, published: frozenset[str]) -> bool:
@@ -198,81 +212,132 @@ def _eligible(course: PlanCourse, group: str, published: frozenset[str]) -> bool
     return group in course.groups
 
 
-def _prepare(problem: Problem) -> _Model:  # noqa: C901  (split in the next commit)
+def _checked_courses(problem: Problem) -> list[PlanCourse]:
+    """The courses the plan may use, after the refusals the input alone decides."""
     if problem.budget_nok <= 0:
         raise PlanRefused("budget_not_positive", budget=problem.budget_nok)
     if problem.substitute_rate < 0:
         raise PlanRefused("rate_negative", rate=problem.substitute_rate)
     if problem.hours is not None and problem.hours < 0:
         raise PlanRefused("hours_negative", hours=problem.hours)
-    active = {c.code: c for c in problem.courses}
-    if not active:
+    known = {c.code for c in problem.courses}
+    if not known:
         raise PlanRefused("empty_catalogue")
     for code in (*problem.pins, *problem.excludes):
-        if code not in active:
+        if code not in known:
             raise PlanRefused("unknown_course", course=code)
     both = sorted(set(problem.pins) & set(problem.excludes))
     if both:
         raise PlanRefused("pin_excluded", course=both[0])
-    schools = {s.code: s for s in problem.schools if any(v > 0 for v in s.needs.values())}
-    if not schools:
+    if not any(n > 0 for s in problem.schools for n in s.needs.values()):
         raise PlanRefused("no_gaps")
-    courses = {code: c for code, c in active.items() if code not in set(problem.excludes)}
+    dropped = set(problem.excludes)
+    courses = sorted((c for c in problem.courses if c.code not in dropped), key=lambda c: c.code)
     if not courses:
         raise PlanRefused("all_excluded")
-    cost = {code: participant_cost(c, problem.substitute_rate) for code, c in courses.items()}
-    model = _Model(problem, courses, cost, schools)
-    pins = set(problem.pins)
-    for s in schools.values():
-        by_group: dict[str, dict[str, int]] = defaultdict(dict)
-        for (g, a), n in s.needs.items():
-            if n > 0:
-                by_group[g][a] = n
-        for g, needed in sorted(by_group.items()):
-            found = []
-            for c in courses.values():
-                areas = tuple(a for a in c.areas if a in needed)
-                if areas and _eligible(c, g, s.published_groups):
-                    found.append((c, areas))
-            for c, areas in _undominated(found, cost, pins, problem.hours is not None):
-                model.candidates[(c.code, s.code, g)] = (areas, max(needed[a] for a in areas))
-    usable = {c for c, _, _ in model.candidates}
-    for code in problem.pins:
-        if code not in usable:
-            raise PlanRefused("pin_no_need", course=code)
-    cheapest = min(cost[c].total for c in usable) if usable else None
-    if cheapest is None:
-        raise PlanRefused("no_course_for_needs")
-    if cheapest > problem.budget_nok:
-        raise PlanRefused("budget_below_cheapest", budget=problem.budget_nok, cheapest=cheapest)
-    pinned = sum(cost[c].total for c in problem.pins)
-    if pinned > problem.budget_nok:
-        raise PlanRefused("pins_over_budget", budget=problem.budget_nok, pinned=pinned)
-    if problem.hours is not None:
-        pinned_hours = sum(courses[c].substitute_hours for c in problem.pins)
-        if pinned_hours > problem.hours:
-            raise PlanRefused("pins_over_hours", hours=problem.hours, pinned=pinned_hours)
+    return courses
+
+
+def _prepare(problem: Problem) -> _Model:
+    courses = _checked_courses(problem)
+    costs = [participant_cost(c, problem.substitute_rate).total for c in courses]
+    model = _Model(problem, courses, costs, [c.substitute_hours for c in courses],
+                   [c.seats * problem.max_runs if c.seats is not None else math.inf for c in courses])
+    _index_needs(model)
+    _add_candidates(model)
+    _check_limits(model)
     return model
 
 
-def _undominated(found: list[tuple[PlanCourse, tuple[str, ...]]], cost: Mapping[str, Cost],
-                 pins: set[str], hours_limited: bool) -> list[tuple[PlanCourse, tuple[str, ...]]]:
-    """Drop a course another one beats for this group at this school: it covers at least the same needed
-    areas, costs no more (and takes no more substitute hours when hours are limited) and has no seat limit.
-    Moving its participants to the other course never costs more or closes less, so the optimum is kept."""
-    order = sorted(found, key=lambda ca: (cost[ca[0].code].total, ca[0].substitute_hours, -len(ca[1]),
-                                          ca[0].code))
-    kept: list[tuple[PlanCourse, tuple[str, ...]]] = []
-    beaters: list[tuple[frozenset[str], float]] = []  # unlimited kept courses: (areas, hours)
-    for c, areas in order:
-        covered = frozenset(areas)
-        hours = c.substitute_hours if hours_limited else 0.0
-        if c.code not in pins and any(covered <= a and h <= hours for a, h in beaters):
-            continue
-        kept.append((c, areas))
-        if c.seats is None:
-            beaters.append((covered, hours))
-    return kept
+def _index_needs(model: _Model) -> None:
+    sa_id: dict[tuple[str, str], int] = {}
+    for school in sorted(model.problem.schools, key=lambda s: s.code):
+        for (g, a), n in sorted(school.needs.items()):
+            if n <= 0:
+                continue
+            sa = sa_id.get((school.code, a))
+            if sa is None:
+                sa = sa_id[(school.code, a)] = len(model.sa_key)
+                model.sa_key.append((school.code, a))
+                model.sa_n.append(0)
+                model.sa_w.append(school.weights.get(a, 0.0))
+            model.sa_n[sa] += n
+            model.sga_key.append((school.code, g, a))
+            model.sga_need.append(n)
+            model.sga_sa.append(sa)
+
+
+def _add_candidates(model: _Model) -> None:
+    """For each school and group, the courses that train someone there in an area they need, less those
+    another course beats (`_undominated`)."""
+    areas = sorted({a for _, _, a in model.sga_key} | {a for c in model.courses for a in c.areas})
+    bit = {a: 1 << i for i, a in enumerate(areas)}
+    masks = np.array([sum(bit[a] for a in set(c.areas)) for c in model.courses], dtype=np.int64)
+    cost = np.array(model.cost, dtype=float)
+    hours = np.array(model.hours if model.problem.hours is not None else [0.0] * len(model.courses))
+    unlimited = np.array([c.seats is None for c in model.courses])
+    pinned = np.array([c.code in set(model.problem.pins) for c in model.courses])
+    eligible: dict[object, np.ndarray] = {}
+    kept: dict[tuple[object, int], np.ndarray] = {}
+    schools = {s.code: s for s in model.problem.schools}
+    sga_id = {key: i for i, key in enumerate(model.sga_key)}
+    by_school_group: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for s, g, a in model.sga_key:
+        by_school_group[(s, g)].append(a)
+    for (s, g), needed in by_school_group.items():
+        published = schools[s].published_groups
+        who: object = (g, published) if g == OTHER else g
+        if who not in eligible:
+            eligible[who] = np.array([_eligible(c, g, published) for c in model.courses])
+        need_mask = sum(bit[a] for a in needed)
+        if (who, need_mask) not in kept:
+            kept[(who, need_mask)] = _undominated(masks & need_mask, eligible[who], cost, hours, unlimited,
+                                                  pinned)
+        for ci in kept[(who, need_mask)]:
+            course = model.courses[ci]
+            sgas = tuple(sga_id[(s, g, a)] for a in dict.fromkeys(course.areas) if (s, g, a) in sga_id)
+            model.cand_key.append((course.code, s, g))
+            model.cand_course.append(int(ci))
+            model.cand_sga.append(sgas)
+            model.cand_cap.append(max(model.sga_need[i] for i in sgas))
+
+
+def _undominated(rel: np.ndarray, eligible: np.ndarray, cost: np.ndarray, hours: np.ndarray,
+                 unlimited: np.ndarray, pinned: np.ndarray) -> np.ndarray:
+    """The courses (ids) worth considering for one group at one school: those that train someone in an
+    area they need (`rel`, a bit per area), less each that another course beats: one covering at least
+    the same needed areas, costing no more, taking no more substitute hours (when hours are limited) and
+    with no seat limit. Moving participants to it never costs more or closes less, so the optimum stays."""
+    ids = np.flatnonzero(eligible & (rel != 0))
+    if len(ids) == 0:
+        return ids
+    r, c, h = rel[ids], cost[ids], hours[ids]
+    size = np.array([int(x).bit_count() for x in r])
+    order = np.lexsort((ids, -size, h, c))  # cheapest first; among equals the widest, then by code
+    ids, r, h, free = ids[order], r[order], h[order], unlimited[ids[order]]
+    subset = (r[:, None] & ~r[None, :]) == 0  # [i, j]: i's needed areas are among j's
+    beaten = subset & free[None, :] & (h[None, :] <= h[:, None]) & np.tri(len(ids), k=-1, dtype=bool)
+    return ids[~beaten.any(axis=1) | pinned[ids]]
+
+
+def _check_limits(model: _Model) -> None:
+    p = model.problem
+    usable = {model.courses[ci].code for ci in model.cand_course}
+    for code in p.pins:
+        if code not in usable:
+            raise PlanRefused("pin_no_need", course=code)
+    if not usable:
+        raise PlanRefused("no_course_for_needs")
+    cheapest = min(model.cost[ci] for ci in model.cand_course)
+    if cheapest > p.budget_nok:
+        raise PlanRefused("budget_below_cheapest", budget=p.budget_nok, cheapest=cheapest)
+    by_code = {c.code: i for i, c in enumerate(model.courses)}
+    pinned = sum(model.cost[by_code[c]] for c in p.pins)
+    if pinned > p.budget_nok:
+        raise PlanRefused("pins_over_budget", budget=p.budget_nok, pinned=pinned)
+    pinned_hours = sum(model.hours[by_code[c]] for c in p.pins)
+    if p.hours is not None and pinned_hours > p.hours:
+        raise PlanRefused("pins_over_hours", hours=p.hours, pinned=pinned_hours)
 
 
 def evaluate(problem: Problem, choice: Choice) -> Outcome:  # noqa: C901
@@ -323,194 +388,242 @@ def evaluate(problem: Problem, choice: Choice) -> Outcome:  # noqa: C901
 
 
 def greedy(problem: Problem) -> Outcome:
-    """The baseline: one participant at a time, the best gain per krone first (pins first)."""
+    """The baseline alone: one participant at a time, the best gain per krone first (pins first)."""
     model = _prepare(problem)
-    return evaluate(problem, _greedy(model))
+    return evaluate(problem, model.choice(_greedy(model)))
 
 
-def _greedy(model: _Model) -> dict[tuple[str, str, str], int]:  # noqa: C901
-    p = model.problem
-    choice: dict[tuple[str, str, str], int] = defaultdict(int)
-    trained: dict[tuple[str, str, str], int] = defaultdict(int)
-    covered: dict[tuple[str, str], int] = defaultdict(int)
-    need_sa: dict[tuple[str, str], int] = defaultdict(int)
-    for s in model.schools.values():
-        for (_, a), n in s.needs.items():
-            need_sa[(s.code, a)] += max(n, 0)
-    seats_left = {c: (x.seats * p.max_runs if x.seats is not None else math.inf)
-                  for c, x in model.courses.items()}
-    money, hours = float(p.budget_nok), (math.inf if p.hours is None else p.hours)
+class _Greedy:
+    """State of the greedy baseline, in the model's ids."""
 
-    def gain(key: tuple[str, str, str]) -> float:
-        c, s, g = key
-        areas, cap = model.candidates[key]
-        if choice[key] >= cap:
+    def __init__(self, model: _Model):
+        self.m = model
+        self.count = [0] * len(model.cand_key)
+        self.trained = [0] * len(model.sga_key)
+        self.covered = [0] * len(model.sa_key)
+        self.seats = list(model.seats)
+        self.money = float(model.problem.budget_nok)
+        self.hours = math.inf if model.problem.hours is None else float(model.problem.hours)
+
+    def gain(self, k: int) -> float:
+        m = self.m
+        if self.count[k] >= m.cand_cap[k]:
             return 0.0
         total = 0.0
-        for a in areas:
-            if trained[(s, g, a)] < model.schools[s].needs[(g, a)]:
-                n, k = need_sa[(s, a)], covered[(s, a)]
-                total += model.schools[s].weights.get(a, 0.0) * (2 * n - 2 * k - 1) / n
+        for i in m.cand_sga[k]:
+            if self.trained[i] < m.sga_need[i]:
+                sa = m.sga_sa[i]
+                n = m.sa_n[sa]
+                total += m.sa_w[sa] * (2 * n - 2 * self.covered[sa] - 1) / n
         return total
 
-    def add(key: tuple[str, str, str]) -> None:
-        nonlocal money, hours
-        c, s, g = key
-        for a in model.candidates[key][0]:
-            if trained[(s, g, a)] < model.schools[s].needs[(g, a)]:
-                covered[(s, a)] += 1
-            trained[(s, g, a)] += 1
-        choice[key] += 1
-        seats_left[c] -= 1
-        money -= model.cost[c].total
-        hours -= model.courses[c].substitute_hours
+    def fits(self, k: int) -> bool:
+        ci = self.m.cand_course[k]
+        return self.m.cost[ci] <= self.money and self.m.hours[ci] <= self.hours and self.seats[ci] >= 1
 
-    for c in p.pins:  # each pinned course gets its best first participant
-        keys = [k for k in model.candidates if k[0] == c]
-        add(max(keys, key=lambda k: (gain(k), k)))
+    def add(self, k: int) -> None:
+        m, ci = self.m, self.m.cand_course[k]
+        for i in m.cand_sga[k]:
+            if self.trained[i] < m.sga_need[i]:
+                self.covered[m.sga_sa[i]] += 1
+            self.trained[i] += 1
+        self.count[k] += 1
+        self.seats[ci] -= 1
+        self.money -= m.cost[ci]
+        self.hours -= m.hours[ci]
 
-    def ratio(g: float, c: str) -> float:
-        return g / model.cost[c].total if model.cost[c].total > 0 else g * 1e12
+    def ratio(self, k: int) -> float:
+        cost = self.m.cost[self.m.cand_course[k]]
+        g = self.gain(k)
+        return g / cost if cost > 0 else g * 1e12
 
-    heap = [(-ratio(gain(k), k[0]), k) for k in sorted(model.candidates)]
+
+def _greedy(model: _Model) -> dict[int, int]:
+    state = _Greedy(model)
+    of_course: dict[int, list[int]] = defaultdict(list)
+    for k, ci in enumerate(model.cand_course):
+        of_course[ci].append(k)
+    by_code = {c.code: i for i, c in enumerate(model.courses)}
+    for code in model.problem.pins:  # each pinned course gets its best first participant
+        state.add(max(of_course[by_code[code]], key=lambda k: (state.gain(k), -k)))
+    heap = [(-state.ratio(k), k) for k in range(len(model.cand_key))]
     heapq.heapify(heap)
     while heap:
-        neg, key = heapq.heappop(heap)
-        c = key[0]
-        if (model.cost[c].total > money or model.courses[c].substitute_hours > hours
-                or seats_left[c] < 1):
+        _, k = heapq.heappop(heap)
+        if not state.fits(k):
             continue  # money, hours and seats only shrink: it never fits again
-        g = gain(key)
-        if g <= 1e-12:
+        r = state.ratio(k)
+        if r <= 0:
+            continue  # gains only fall: it never helps again
+        if heap and r < -heap[0][0] - 1e-12:  # its gain fell since it was queued: queue it again
+            heapq.heappush(heap, (-r, k))
             continue
-        r = ratio(g, c)
-        if heap and r < -heap[0][0] - 1e-12:  # stale: gains only fall as others are trained
-            heapq.heappush(heap, (-r, key))
-            continue
-        add(key)
-        heapq.heappush(heap, (-ratio(gain(key), c), key))
-    return dict(choice)
+        state.add(k)
+        heapq.heappush(heap, (-state.ratio(k), k))
+    return {k: n for k, n in enumerate(state.count) if n > 0}
+
+
+def _bound(model: _Model) -> float:
+    """An upper bound on any plan's objective, fast: every (school, group, area) person is bought alone at
+    the lowest price a participant there pays per needed area the course covers, and the money is spent
+    on the best value per krone, the last one in part. Any plan is such a purchase costing no more (a
+    participant's cost covers its areas at at least that price each), so none can close more.
+    Seats, hours and pins only restrict plans further."""
+    m = model
+    price = [math.inf] * len(m.sga_key)
+    for k, sgas in enumerate(m.cand_sga):
+        each = m.cost[m.cand_course[k]] / len(sgas)
+        for i in sgas:
+            price[i] = min(price[i], each)
+    slots: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for i, q in enumerate(price):
+        if q < math.inf:
+            slots[m.sga_sa[i]].append((q, m.sga_need[i]))
+    values, prices = [], []
+    for sa, offers in slots.items():
+        n, w, j = m.sa_n[sa], m.sa_w[sa], 0
+        for q, count in sorted(offers):  # the cheapest people first: the j-th person is worth less
+            for _ in range(count):
+                j += 1
+                values.append(w * (2 * n - 2 * j + 1) / n)
+                prices.append(q)
+    value, cost = np.array(values), np.array(prices)
+    free = cost <= 0
+    total = float(value[free].sum())
+    value, cost = value[~free], cost[~free]
+    order = np.argsort(-value / cost, kind="stable")
+    value, cost = value[order], cost[order]
+    spent = np.cumsum(cost)
+    whole = int(np.searchsorted(spent, model.problem.budget_nok, side="right"))
+    total += float(value[:whole].sum())
+    if whole < len(value):
+        left = model.problem.budget_nok - (spent[whole - 1] if whole else 0.0)
+        total += float(value[whole] * left / cost[whole])
+    return total
 
 
 def plan(problem: Problem, time_limit: float = TIME_LIMIT, mip_rel_gap: float = MIP_REL_GAP) -> Plan:
-    """The plan that closes the most weighted gap within the limits; PlanRefused for input it cannot plan."""
-    model = _prepare(problem)
+    """The plan that closes the most weighted gap within the limits; PlanRefused for input it cannot plan.
+
+    The greedy baseline first, then the bound: when the baseline is already within `mip_rel_gap` of it,
+    that is the plan; else the MILP gets the time left and the better of the two is the plan."""
     started = time.perf_counter()
-    greedy_choice = _greedy(model)
-    greedy_outcome = evaluate(problem, greedy_choice)
+    model = _prepare(problem)
+    greedy_counts = _greedy(model)
+    greedy_outcome = evaluate(problem, model.choice(greedy_counts))
     greedy_seconds = time.perf_counter() - started
-    choice, bound, status = _solve(model, time_limit, mip_rel_gap)
-    outcome = evaluate(problem, choice) if choice is not None else None
-    source = "milp"
-    if outcome is None or outcome.objective < greedy_outcome.objective - 1e-9:
-        outcome, choice, source = greedy_outcome, greedy_choice, "greedy"
-    assert choice is not None
-    bound = max(bound, outcome.objective)
-    mip_gap = (bound - outcome.objective) / bound if bound > 1e-12 else 0.0
-    optimal = status == 0 and mip_gap <= max(mip_rel_gap, 1e-9) + 1e-9
-    used: dict[str, int] = defaultdict(int)
-    for (c, _, _), k in choice.items():
-        used[c] += k
-    runs = {c: _runs(k, model.courses[c].seats) for c, k in sorted(used.items()) if k > 0}
-    return Plan(outcome, greedy_outcome, optimal, max(mip_gap, 0.0), bound, runs,
+    best, counts, source = greedy_outcome, greedy_counts, "greedy"
+    bound = _bound(model)
+    if _gap(bound, best.objective) > mip_rel_gap:
+        left = time_limit - (time.perf_counter() - started)
+        found, milp_bound = _solve(model, max(left, 0.1), mip_rel_gap)
+        bound = min(bound, milp_bound + 1e-6)  # the MILP's cheaper-plan term is worth ≤ 1e-6
+        if found is not None:
+            outcome = evaluate(problem, model.choice(found))
+            if outcome.objective > best.objective + 1e-9:
+                best, counts, source = outcome, found, "milp"
+    mip_gap = _gap(bound, best.objective)
+    used: dict[int, int] = defaultdict(int)
+    for k, n in counts.items():
+        used[model.cand_course[k]] += n
+    runs = {model.courses[ci].code: _runs(n, model.courses[ci].seats) for ci, n in sorted(used.items())}
+    return Plan(best, greedy_outcome, mip_gap <= OPTIMAL, mip_gap, max(bound, best.objective), runs,
                 time.perf_counter() - started, greedy_seconds, source)
+
+
+def _gap(bound: float, objective: float) -> float:
+    return max(bound - objective, 0.0) / bound if bound > 1e-12 else 0.0
 
 
 def _runs(participants: int, seats: int | None) -> int:
     return math.ceil(participants / seats) if seats else 1
 
 
-def _solve(model: _Model, time_limit: float, mip_rel_gap: float  # noqa: C901
-           ) -> tuple[dict[tuple[str, str, str], int] | None, float, int]:
-    """The MILP: maximise Σ w · value over segments, subject to money, hours, seats and pins.
+class _Rows:
+    """The constraint rows of the MILP, gathered as sparse entries."""
 
-    Variables: x[c, s, g] participants (integer, ≤ the most people of g needing one of c's areas);
-    t[s, g, a] people of g at s trained in a (≤ need, ≤ Σ x over the courses covering a);
-    y[s, a, j] the j-th person trained in a at s (0…1), worth w · (2n − 2j + 1) / n, which falls with j,
-    so the solver fills them in order and Σ_j y = the concave value k (2n − k) / n exactly.
+    def __init__(self) -> None:
+        self.rows: list[np.ndarray] = []
+        self.cols: list[np.ndarray] = []
+        self.vals: list[np.ndarray] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+
+    def add(self, columns: Sequence[int] | range, values: Sequence[float] | np.ndarray, low: float,
+            high: float) -> None:
+        self.rows.append(np.full(len(columns), len(self.lo)))
+        self.cols.append(np.asarray(columns, dtype=int))
+        self.vals.append(np.asarray(values, dtype=float))
+        self.lo.append(low)
+        self.hi.append(high)
+
+    def constraint(self, nvar: int) -> LinearConstraint:
+        where = (np.concatenate(self.rows), np.concatenate(self.cols))
+        matrix = coo_array((np.concatenate(self.vals), where), shape=(len(self.lo), nvar)).tocsr()
+        return LinearConstraint(matrix, self.lo, self.hi)
+
+
+def _course_rows(m: _Model, rows: _Rows) -> None:
+    """Seats per course (runs × seats) and a participant on each pinned course."""
+    of_course: dict[int, list[int]] = defaultdict(list)
+    for k, ci in enumerate(m.cand_course):
+        of_course[ci].append(k)
+    for ci, ks in sorted(of_course.items()):
+        if m.seats[ci] < math.inf:
+            rows.add(ks, [1.0] * len(ks), -np.inf, m.seats[ci])
+        if m.courses[ci].code in m.problem.pins:
+            rows.add(ks, [1.0] * len(ks), 1.0, np.inf)
+
+
+def _solve(model: _Model, time_limit: float, mip_rel_gap: float) -> tuple[dict[int, int] | None, float]:
+    """The MILP: the plan's participants and the solver's proven bound on the objective.
+
+    Variables: x[k] participants of candidate k (integer, ≤ the most people of its group needing one of
+    the course's areas); t[i] people of a (school, group, area) trained (≤ need, ≤ Σ x over the candidates
+    training it); y[sa, j] the j-th person trained in an area at a school (0…1), worth
+    w · (2n − 2j + 1) / n, which falls with j, so the solver fills them in order and Σ_j y is worth
+    w · k (2n − k) / n exactly. Subject to money, hours, seats and pins.
     """
-    p = model.problem
-    keys = sorted(model.candidates)
-    xi = {k: i for i, k in enumerate(keys)}
-    nvar = len(keys)
-    t_index: dict[tuple[str, str, str], int] = {}
-    for (c, s, g) in keys:
-        for a in model.candidates[(c, s, g)][0]:
-            if (s, g, a) not in t_index:
-                t_index[(s, g, a)] = nvar
-                nvar += 1
-    t_keys = sorted(t_index)
-    need_sa: dict[tuple[str, str], int] = defaultdict(int)
-    for school in model.schools.values():
-        for (_, a), n in school.needs.items():
-            need_sa[(school.code, a)] += max(n, 0)
-    sa_keys = sorted({(s, a) for (s, _, a) in t_keys})
-    y_start: dict[tuple[str, str], int] = {}
-    for sa in sa_keys:
-        y_start[sa] = nvar
-        nvar += need_sa[sa]
-    obj = np.zeros(nvar)
-    lower, upper = np.zeros(nvar), np.zeros(nvar)
+    m, p = model, model.problem
+    nx, nt = len(m.cand_key), len(m.sga_key)
+    y_start = np.concatenate(([0], np.cumsum(m.sa_n)))[:-1].astype(int) + nx + nt
+    nvar = nx + nt + int(sum(m.sa_n))
+    obj, upper = np.zeros(nvar), np.ones(nvar)
     integrality = np.zeros(nvar, dtype=np.uint8)
-    budget = float(p.budget_nok)
-    for k, i in xi.items():
-        upper[i] = model.candidates[k][1]
-        integrality[i] = 1
-        obj[i] = 1e-6 * model.cost[k[0]].total / budget  # among equal plans, the cheaper (≤ 1e-6 in all)
-    for (s, g, a), i in t_index.items():
-        upper[i] = model.schools[s].needs[(g, a)]
-    for (s, a), start in y_start.items():
-        n, w = need_sa[(s, a)], model.schools[s].weights.get(a, 0.0)
+    cost = np.array([m.cost[ci] for ci in m.cand_course], dtype=float)
+    obj[:nx] = 1e-6 * cost / p.budget_nok  # among equally good plans, the cheaper (worth ≤ 1e-6 in all)
+    upper[:nx] = m.cand_cap
+    integrality[:nx] = 1
+    upper[nx:nx + nt] = m.sga_need
+    for sa, start in enumerate(y_start):
+        n = m.sa_n[sa]
         j = np.arange(1, n + 1)
-        obj[start:start + n] = -w * (2 * n - 2 * j + 1) / n
-        upper[start:start + n] = 1.0
-    rows, cols, vals, lo, hi = [], [], [], [], []
-    r = 0
-
-    def row(entries: Sequence[tuple[int, float]], low: float, high: float) -> None:
-        nonlocal r
-        for col, val in entries:
-            rows.append(r)
-            cols.append(col)
-            vals.append(val)
-        lo.append(low)
-        hi.append(high)
-        r += 1
-
-    covering: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    for (c, s, g), i in xi.items():
-        for a in model.candidates[(c, s, g)][0]:
-            covering[(s, g, a)].append(i)
-    for sga in t_keys:  # t ≤ Σ x of the courses covering the area
-        row([(t_index[sga], 1.0)] + [(i, -1.0) for i in covering[sga]], -np.inf, 0.0)
-    groups_of: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for (s, g, a), i in t_index.items():
-        groups_of[(s, a)].append(i)
-    for sa in sa_keys:  # Σ_j y ≤ Σ_g t
-        n = need_sa[sa]
-        row([(y_start[sa] + j, 1.0) for j in range(n)] + [(i, -1.0) for i in groups_of[sa]], -np.inf, 0.0)
-    row([(i, float(model.cost[k[0]].total)) for k, i in xi.items()], -np.inf, budget)
+        obj[start:start + n] = -m.sa_w[sa] * (2 * n - 2 * j + 1) / n
+    rows = _Rows()
+    training: list[list[int]] = [[] for _ in range(nt)]
+    for k, sgas in enumerate(m.cand_sga):
+        for i in sgas:
+            training[i].append(k)
+    for i, ks in enumerate(training):  # t ≤ Σ x of the candidates training it
+        rows.add([nx + i, *ks], [1.0] + [-1.0] * len(ks), -np.inf, 0.0)
+    groups: list[list[int]] = [[] for _ in m.sa_key]
+    for i, sa in enumerate(m.sga_sa):
+        groups[sa].append(nx + i)
+    for sa, start in enumerate(y_start):  # Σ_j y ≤ Σ_g t
+        n = m.sa_n[sa]
+        rows.add([*range(start, start + n), *groups[sa]], [1.0] * n + [-1.0] * len(groups[sa]), -np.inf, 0.0)
+    rows.add(range(nx), cost, -np.inf, float(p.budget_nok))
     if p.hours is not None:
-        row([(i, float(model.courses[k[0]].substitute_hours)) for k, i in xi.items()], -np.inf, p.hours)
-    per_course: dict[str, list[int]] = defaultdict(list)
-    for k, i in xi.items():
-        per_course[k[0]].append(i)
-    for c, idx in sorted(per_course.items()):
-        seats = model.courses[c].seats
-        if seats is not None:
-            row([(i, 1.0) for i in idx], -np.inf, float(seats * p.max_runs))
-    for c in p.pins:
-        row([(i, 1.0) for i in per_course[c]], 1.0, np.inf)
-    matrix = coo_array((vals, (rows, cols)), shape=(r, nvar)).tocsr()
-    result = milp(obj, constraints=LinearConstraint(matrix, lo, hi), integrality=integrality,
-                  bounds=Bounds(lower, upper),
+        rows.add(range(nx), [m.hours[ci] for ci in m.cand_course], -np.inf, float(p.hours))
+    _course_rows(m, rows)
+    result = milp(obj, constraints=rows.constraint(nvar), integrality=integrality,
+                  bounds=Bounds(np.zeros(nvar), upper),
                   options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "disp": False})
+    dual = getattr(result, "mip_dual_bound", None)
+    bound = -float(dual) if dual is not None and np.isfinite(dual) else math.inf
     if result.x is None:
         if result.status == 2:
             raise PlanRefused("infeasible")
-        return None, math.inf, result.status
-    x = np.round(result.x[:len(keys)]).astype(int)
-    choice = {k: int(x[i]) for k, i in xi.items() if x[i] > 0}
-    dual = getattr(result, "mip_dual_bound", None)
-    bound = -float(dual) if dual is not None and np.isfinite(dual) else math.inf
-    return choice, bound, result.status
+        return None, bound
+    x = np.round(result.x[:nx]).astype(int)
+    return {k: int(x[k]) for k in range(nx) if x[k] > 0}, bound

@@ -1,0 +1,218 @@
+"""The course budget planner as a use case: a unit's stored gaps and the active catalogue in, a plan out.
+
+The needs come from `unit_gap` only: the gaps matching stored from the unit's published figures
+(services/matching.py). A school's groups are its published yrkesgrupper that have a gap in every area
+the school has one in; everyone else is `planning.OTHER` («øvrige yrkesgrupper»), whose need is the
+school's published need less that of those groups — a difference of published figures, never broken
+down further. So every number of a plan follows from figures already published.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.domain import planning
+from webapp.domain.courses import Course
+from webapp.models import Kommune, Round, School, UnitGap
+from webapp.services.courses import active_courses
+from webapp.services.round_units import layout
+
+LEVELS = ("school", "kommune")
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    round_id: int
+    level: str  # "school" or "kommune" (all its schools, one budget)
+    unit_id: int
+    budget_nok: int
+    substitute_rate: float | None = None  # NOK per hour; None: planning.DEFAULT_SUBSTITUTE_RATE
+    hours: float | None = None  # substitute hours available; None: no limit
+    pins: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+
+    @property
+    def rate(self) -> float:
+        return planning.DEFAULT_SUBSTITUTE_RATE if self.substitute_rate is None else self.substitute_rate
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "pins": list(self.pins), "excludes": list(self.excludes)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PlanRequest:
+        return cls(round_id=int(data["round_id"]), level=str(data["level"]), unit_id=int(data["unit_id"]),
+                   budget_nok=int(data["budget_nok"]), substitute_rate=data.get("substitute_rate"),
+                   hours=data.get("hours"), pins=tuple(data.get("pins") or ()),
+                   excludes=tuple(data.get("excludes") or ()))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a plan's numbers are read against: the schools by code, and when the figures were published."""
+
+    school_names: Mapping[str, str]
+    figures_at: datetime | None
+    courses: Mapping[str, Course]
+
+
+def schools_of(session: Session, request: PlanRequest) -> list[School]:
+    """The schools a request plans for: the school, or the kommune's schools in the round."""
+    if request.level not in LEVELS:
+        raise ValueError(f"cannot plan for level {request.level!r}")
+    if request.level == "school":
+        ids = [request.unit_id]
+    else:
+        units = layout(session, request.round_id)
+        ids = [s for s in units.schools if units.kommune_of.get(s) == request.unit_id]
+    return list(session.scalars(select(School).where(School.id.in_(ids)).order_by(School.code)))
+
+
+def school_needs(code: str, rows: list[UnitGap]) -> planning.SchoolNeeds:
+    """One school's planner input from its stored gap rows (`grp` "all" and one per published group)."""
+    overall = {r.area: r for r in rows if r.grp == "all"}
+    per_group: dict[str, dict[str, UnitGap]] = defaultdict(dict)
+    for r in rows:
+        if r.grp != "all":
+            per_group[r.grp][r.area] = r
+    groups = sorted(g for g, areas in per_group.items() if set(overall) <= set(areas))
+    needs: dict[tuple[str, str], int] = {}
+    weights: dict[str, float] = {}
+    for area, row in overall.items():
+        if row.need <= 0:
+            continue
+        weights[area] = row.score / (100 * row.share) if row.share > 0 else 0.0
+        rest = row.need
+        for g in groups:
+            need = per_group[g][area].need
+            needs[(g, area)] = need
+            rest -= need
+        if rest > 0:
+            needs[(planning.OTHER, area)] = rest
+    return planning.SchoolNeeds(code, needs, weights, frozenset(groups))
+
+
+def plan_course(course: Course) -> planning.PlanCourse:
+    return planning.PlanCourse(course.code, course.areas, course.yrkesgrupper, course.fee_nok,
+                               course.funding_share, course.substitute_hours, course.seats)
+
+
+def problem_for(session: Session, request: PlanRequest) -> tuple[planning.Problem, Context]:
+    schools = schools_of(session, request)
+    by_id = {s.id: s for s in schools}
+    rows: dict[int, list[UnitGap]] = defaultdict(list)
+    if by_id:
+        for row in session.scalars(select(UnitGap).where(
+                UnitGap.round_id == request.round_id, UnitGap.level == "school",
+                UnitGap.unit_id.in_(list(by_id)))):
+            rows[row.unit_id].append(row)
+    needs = tuple(school_needs(by_id[i].code, rows[i]) for i in sorted(rows, key=lambda i: by_id[i].code))
+    courses = {c.code: c for c in active_courses(session)}
+    problem = planning.Problem(
+        schools=needs, courses=tuple(plan_course(c) for c in courses.values()),
+        budget_nok=request.budget_nok, substitute_rate=request.rate, hours=request.hours,
+        pins=request.pins, excludes=request.excludes)
+    figures_at = max((r.figures_at for rs in rows.values() for r in rs), default=None)
+    return problem, Context({s.code: s.name for s in schools}, figures_at, courses)
+
+
+def run_plan(session: Session, request: PlanRequest,
+             time_limit: float = planning.TIME_LIMIT) -> dict[str, Any]:
+    """Plan for a request and return the plan as a JSON-able snapshot; PlanRefused for input it refuses."""
+    found = session.get(Round, request.round_id)
+    if found is None:
+        raise planning.PlanRefused("no_gaps")
+    problem, context = problem_for(session, request)
+    result = planning.plan(problem, time_limit=time_limit)
+    return snapshot(request, result, context)
+
+
+def _lines(outcome: planning.Outcome, context: Context) -> list[dict[str, Any]]:
+    lines = []
+    for ln in outcome.lines:
+        course = context.courses[ln.course]
+        lines.append({
+            "course": ln.course, "title": course.title, "provider": course.provider, "url": course.url,
+            "school": ln.school, "school_name": context.school_names.get(ln.school, ln.school),
+            "yrkesgruppe": ln.group, "participants": ln.participants,
+            "fee_nok": ln.participants * ln.cost.fee, "funding_nok": ln.participants * ln.cost.funding,
+            "substitute_nok": ln.participants * ln.cost.substitute, "cost_nok": ln.cost_nok,
+            "closes": [{"area": a, "closed": round(v, 4)} for a, v in ln.closes]})
+    return lines
+
+
+def snapshot(request: PlanRequest, result: planning.Plan, context: Context) -> dict[str, Any]:
+    out = result.outcome
+    lines = _lines(out, context)
+    return {
+        **result.as_json(), "lines": lines, "request": request.as_json(),
+        "figures_at": context.figures_at.isoformat() if context.figures_at else None,
+        "areas": [{"school": a.school, "school_name": context.school_names.get(a.school, a.school),
+                   "area": a.area, "need": a.need, "trained": a.trained, "gap": round(a.gap, 4),
+                   "closed": round(a.closed, 4), "left": round(a.left, 4)} for a in out.areas],
+        "fee_nok": sum(ln["fee_nok"] for ln in lines), "funding_nok": sum(ln["funding_nok"] for ln in lines),
+        "substitute_nok": sum(ln["substitute_nok"] for ln in lines),
+        "gap_total": round(out.gap_total, 4),
+        "greedy": {"objective": round(result.greedy.objective, 4),
+                   "total_cost_nok": result.greedy.total_cost_nok,
+                   "lines": _lines(result.greedy, context)},
+        "runs": dict(result.runs), "substitute_rate": request.rate, "source": result.source,
+        "bound": round(result.bound, 4), "seconds": round(result.seconds, 3),
+    }
+
+
+def group_label(code: str, words: Any, locale: str) -> str:
+    if code == planning.OTHER:
+        return _("Other yrkesgrupper")
+    return str(words.yrkesgruppe(code).text(locale))
+
+
+def kroner(value: float) -> str:
+    return format_decimal(round(value), format="#,##0")
+
+
+def refusal_message(exc: planning.PlanRefused) -> str:
+    """Why the planner refused, in the current locale."""
+    p = exc.params
+    messages = {
+        "budget_not_positive": lambda: _("The budget must be more than 0 kroner."),
+        "rate_negative": lambda: _("The substitute cost per hour cannot be negative."),
+        "hours_negative": lambda: _("The substitute hours available cannot be negative."),
+        "empty_catalogue": lambda: _("The course catalogue is empty: there is nothing to plan with."),
+        "all_excluded": lambda: _("Every course in the catalogue is dropped: there is nothing to plan with."),
+        "unknown_course": lambda: _("«%(course)s» is not an active course in the catalogue.",
+                                    course=p.get("course")),
+        "pin_excluded": lambda: _("«%(course)s» is both fixed and dropped; choose one.",
+                                  course=p.get("course")),
+        "no_gaps": lambda: _("There are no published gaps to plan for yet: the unit needs more answers "
+                             "first."),
+        "pin_no_need": lambda: _("«%(course)s» covers no published need here, so it cannot be fixed in the "
+                                 "plan.", course=p.get("course")),
+        "no_course_for_needs": lambda: _("No active course covers the published needs here."),
+        "budget_below_cheapest": lambda: _(
+            "The budget (%(budget)s kr) is less than the cheapest course that covers a need here "
+            "(%(cheapest)s kr per participant).",
+            budget=kroner(float(p.get("budget", 0))), cheapest=kroner(float(p.get("cheapest", 0)))),
+        "pins_over_budget": lambda: _(
+            "The fixed courses cost %(pinned)s kr for one participant each, more than the budget "
+            "(%(budget)s kr).", pinned=kroner(float(p.get("pinned", 0))),
+            budget=kroner(float(p.get("budget", 0)))),
+        "pins_over_hours": lambda: _(
+            "The fixed courses need more substitute hours (%(pinned)s) than there are (%(hours)s).",
+            pinned=format_decimal(float(p.get("pinned", 0))), hours=format_decimal(float(p.get("hours", 0)))),
+        "infeasible": lambda: _("No plan fits all the limits at once; loosen the budget, the hours or the "
+                                "fixed courses."),
+    }
+    return messages.get(exc.code, lambda: _("The plan could not be made (%(code)s).", code=exc.code))()
+
+
+def kommune_name(session: Session, kommune_id: int) -> str:
+    found = session.get(Kommune, kommune_id)
+    return found.name if found else str(kommune_id)
