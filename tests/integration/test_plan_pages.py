@@ -135,14 +135,23 @@ def test_bad_input_gets_a_clear_message_and_no_run(app, client, planned):
 
 
 def test_a_refusal_is_shown_in_the_readers_language(app, client, planned):
+    # Given a plan, When a course retired since is pinned (a page older than the catalogue)
     log_in(client, "leder@example.org")
-    run_url = ask(client, form_url(planned), budget="10")  # below the cheapest course
+    first_url = ask(client, form_url(planned), budget="60000")
+    first_id = int(first_url.rsplit("/", 1)[1])
+    run_url = post(client, f"/planlegging/plan/{first_id}/endre", first_url, course="GONE-2020",
+                   change="fest").headers["Location"]
     work(app)
+    # Then the planner refuses, and the page says why in the reader's language
     with app.app_context():
-        run = db.session.scalar(select(PlanRun))
-        assert (run.status, run.refusal_code) == ("refused", "budget_below_cheapest")
+        run = db.session.get(PlanRun, int(run_url.rsplit("/", 1)[1]))
+        assert (run.status, run.refusal_code, run.refusal_params) == ("refused", "unknown_course",
+                                                                      {"course": "GONE-2020"})
     page = client.get(run_url).get_data(as_text=True)
-    assert "Ingen plan for disse valgene" in page
+    assert "Ingen plan for disse valgene" in page and "GONE-2020" in page
+    assert "is not an active course" not in page
+    english = client.get(run_url + "?lang=en").get_data(as_text=True)
+    assert "«GONE-2020» is not an active course in the catalogue." in english
     assert f"/planlegging/{planned['round']}/skole/{planned['S1']}/ny?fra={run.id}" in page
 
 

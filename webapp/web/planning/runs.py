@@ -4,25 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from webapp.domain.planning import OTHER
 from webapp.extensions import db
 from webapp.models import Course, PlanRun
-from webapp.services import plan_runs, plan_view, planning
+from webapp.services import plan_runs, plan_view, planning, vocabulary
 from webapp.services.planning import PlanRequest
 from webapp.web.planning import bp, run_or_404, unit_args
 from webapp.web.planning.forms import BudgetForm, SaveForm, parse_number
+from webapp.web.templating import current_language
 
 
 def view_of(snapshot: dict[str, Any]) -> plan_view.PlanView:
     """The snapshot with labels in the reader's language, and the titles of pinned and dropped courses."""
     codes = [*(snapshot["request"].get("pins") or []), *(snapshot["request"].get("excludes") or [])]
     titles = dict(db.session.execute(select(Course.code, Course.title).where(Course.code.in_(codes))).all())
-    return plan_view.plan_view(snapshot, planning.group_label, planning.area_label,
-                               plan_view.course_titles(codes, titles))
+    words, locale = vocabulary.load(current_app.config["LAGET"].surveys_dir), current_language()
+
+    def area_label(code: str) -> str:
+        return words.area(code).text(locale) if code in words.area_codes else code
+
+    def group_label(code: str) -> str:
+        known = code == OTHER or code in words.yrkesgruppe_codes
+        return planning.group_label(code, words, locale) if known else code
+
+    return plan_view.plan_view(snapshot, group_label, area_label, plan_view.course_titles(codes, titles))
 
 
 def request_titles(req: PlanRequest) -> dict[str, str]:
