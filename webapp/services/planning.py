@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.domain import planning
+from webapp.domain import gaps, planning
 from webapp.domain.courses import Course
 from webapp.models import Kommune, Round, School, UnitGap
 from webapp.services.courses import active_courses
@@ -88,7 +88,7 @@ def school_needs(code: str, rows: list[UnitGap]) -> planning.SchoolNeeds:
     for area, row in overall.items():
         if row.need <= 0:
             continue
-        weights[area] = row.score / (100 * row.share) if row.share > 0 else 0.0
+        weights[area] = gaps.weight(row.strength, row.reach)
         rest = row.need
         for g in groups:
             need = per_group[g][area].need
