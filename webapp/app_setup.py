@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.web.health import bp as health_bp
     from webapp.web.home import bp as home_bp
     from webapp.web.leader import bp as leader_bp
+    from webapp.web.planning import bp as planning_bp
     from webapp.web.respond import bp as respond_bp
     from webapp.web.security_headers import add_security_headers
     from webapp.web.templating import register_template_helpers
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(leader_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(planning_bp)
     register_error_pages(app)
     register_template_helpers(app)
     app.after_request(add_security_headers)

@@ -3,15 +3,18 @@ import logging
 
 import dramatiq
 
+from flask import current_app
+from sqlalchemy.exc import DBAPIError
+
+from webapp.domain.planning import PlanRefused
 from webapp.extensions import db
 from webapp.models import Round
-from flask import current_app
-
-from webapp.services import aggregates, matching, outbox, publication
+from webapp.services import aggregates, matching, outbox, plan_runs, planning, publication
 from workers.broker import broker  # noqa: F401  (the broker must exist before actors)
 
 AGGREGATION = "aggregation"
 MATCHING = "matching"
+PLANNING = "planning"
 log = logging.getLogger(__name__)
 
 
@@ -76,3 +79,33 @@ def match_round(round_id: int, upto: int | None = None) -> None:
         matching.recompute_round(db.session, found, current_app.config["LAGET"].surveys_dir)
     db.session.commit()
     log.info("matched round %d", round_id)
+
+
+@dramatiq.actor(queue_name=PLANNING, max_retries=3, time_limit=180_000, min_backoff=1000)
+def make_plan(run_id: int, upto: int | None = None) -> None:
+    """Work out a requested course budget plan and store it, or the planner's refusal; safe to repeat (a
+    finished run is not worked out again). Its own queue, so a slow plan never holds up answers.
+
+    Three short transactions, none held while the solver runs (on SQLite a write transaction would
+    lock out every other writer for that long): mark the run running; read and solve; store the outcome
+    and delete the run's outbox events. A worker that dies on the way leaves the events, so the relay
+    sends the run again."""
+    request = plan_runs.start_run(db.session, run_id)
+    db.session.commit()
+    result, refusal = None, None
+    if request is not None:
+        try:
+            result = planning.run_plan(db.session, request)
+        except PlanRefused as exc:
+            refusal = exc
+        except DBAPIError:
+            raise  # the database is away: a retry, or the relay's resend, does it later
+        except Exception:  # a bug, not the input: the run says it failed instead of being sent forever
+            log.exception("plan run %d failed", run_id)
+        db.session.rollback()  # ends the read, so the write below starts from the newest data
+    if upto is not None:
+        outbox.claim(db.session, outbox.plan_key(run_id), upto)
+    if request is not None:
+        plan_runs.finish_run(db.session, run_id, result, refusal)
+    db.session.commit()
+    log.info("plan run %d done", run_id)

@@ -11,8 +11,9 @@ from workers.relay import RelayMiddleware
 from workers.scheduler import SchedulerMiddleware
 
 
-def start_embedded_worker(app: Flask, threads: int = 2) -> Worker:
-    """Start a worker and the outbox relay as threads of this process."""
+def start_embedded_worker(app: Flask, threads: int = 3) -> Worker:
+    """Start a worker on every queue (aggregation, matching, planning) and the outbox relay as threads of
+    this process; three threads, so that a plan being solved leaves two for the figures."""
     from workers import actors  # noqa: F401  (declares the actors on the broker)
 
     broker.add_middleware(AppContextMiddleware(app))

@@ -24,6 +24,8 @@ def send_event(topic: str, payload: dict[str, Any], upto: int) -> None:
         actors.publish_round.send(payload["round_id"], upto)
     elif topic == outbox.MATCHING_DUE:
         actors.match_round.send(payload["round_id"], upto)
+    elif topic == outbox.PLAN_DUE:
+        actors.make_plan.send(payload["run_id"], upto)
     else:
         log.warning("dropping outbox event with unknown topic %s", topic)
 

@@ -5,12 +5,14 @@ from webapp.models.gaps import CourseMatch, MatchState, UnitGap
 from webapp.models.leader import LeaderAnswer
 from webapp.models.org import Fylke, Kommune, School
 from webapp.models.outbox import OutboxEvent
+from webapp.models.plan import PlanRun, SavedPlan
 from webapp.models.response import Answer, Invitation, PooledResponse, Response, ScreenOutCount
 from webapp.models.survey import Round, RoundSchool, SurveyVersion
 from webapp.models.user import User, UserSchool
 
 __all__ = [
     "Aggregate", "Answer", "Course", "CourseMatch", "Fylke", "Invitation", "Kommune", "LeaderAnswer",
-    "MatchState", "OutboxEvent", "PooledResponse", "Response", "Round", "RoundSchool", "School",
+    "MatchState", "OutboxEvent", "PlanRun", "PooledResponse", "Response", "Round", "RoundSchool", "SavedPlan",
+    "School",
     "ScreenOutCount", "SurveyVersion", "UnitGap", "User", "UserSchool",
 ]

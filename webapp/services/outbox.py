@@ -1,13 +1,13 @@
 """The transactional outbox: events stored with the data, relayed to the broker later, kept until done.
 
 An event names the work it asks for with a key: "school:<round>:<school>" (recompute a school's
-figures), "publish:<round>" (release what is due in a round) or "match:<round>" (recompute the gaps
-and course matches of what a publication changed). Every event of a key asks for the
-same work, so the relay sends one message per key, carrying the highest event id of the key (`upto`);
-the actor, in the transaction that does the work, deletes the key's events up to that id. Events that
-arrive meanwhile make the next message. While a message is in flight (sent less
-than `resend_after` seconds ago) nothing more is sent for its key; after that it is sent again, since
-a broker that dies without persistence loses the messages it had accepted.
+figures), "publish:<round>" (release what is due in a round), "match:<round>" (recompute the gaps
+and course matches of what a publication changed) or "plan:<run>" (work out a course budget plan).
+Every event of a key asks for the same work, so the relay sends one message per key, carrying the
+highest event id of the key (`upto`); the actor, in the transaction that does the work, deletes the
+key's events up to that id. Events that arrive meanwhile make the next message. While a message is in
+flight (sent less than `resend_after` seconds ago) nothing more is sent for its key; after that it is
+sent again, since a broker that dies without persistence loses the messages it had accepted.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from webapp.services.rounds import now
 RESPONSE_STORED = "response.stored"
 PUBLICATION_DUE = "publication.due"
 MATCHING_DUE = "matching.due"
+PLAN_DUE = "plan.due"
 RELAY_LOCK = 6_000_000  # PostgreSQL advisory lock of the relay pass (round locks are 7_000_000 + id)
 
 Send = Callable[[str, dict[str, Any], int], None]
@@ -42,6 +43,10 @@ def match_key(round_id: int) -> str:
     return f"match:{round_id}"
 
 
+def plan_key(run_id: int) -> str:
+    return f"plan:{run_id}"
+
+
 def key_of(topic: str, payload: dict[str, Any]) -> str:
     """The work an event asks for; events with the same key are done by one message."""
     if topic == RESPONSE_STORED:
@@ -50,6 +55,8 @@ def key_of(topic: str, payload: dict[str, Any]) -> str:
         return publish_key(payload["round_id"])
     if topic == MATCHING_DUE:
         return match_key(payload["round_id"])
+    if topic == PLAN_DUE:
+        return plan_key(payload["run_id"])
     raise ValueError(f"unknown outbox topic {topic!r}")
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from webapp.extensions import db
 from webapp.models import Round, School
-from webapp.services import access, dashboard, dashboard_units, leader, suggestions
+from webapp.services import access, dashboard, dashboard_units, leader, plan_runs, suggestions
 from webapp.services.aggregates import layout
 from webapp.web import content_disposition
 from webapp.web.dashboards import downloads
@@ -105,7 +105,8 @@ def _render(round_id: int, level: str, unit_id: int):
                            unit=page.unit, parent=page.parent, parent_ref=page.parent_ref,
                            questionnaire=page.questionnaire, source=page.source, units=page.units,
                            free_texts=page.free_texts, suggestions=courses,
-                           leader_link=_leader_link(page, level, unit_id))
+                           leader_link=_leader_link(page, level, unit_id),
+                           plans=plan_runs.plan_access(db.session, current_user, page.round, level, unit_id))
 
 
 def _leader_link(page: dashboard.DashboardPage, level: str, unit_id: int) -> tuple[str, str] | None:

@@ -1,0 +1,170 @@
+"""A school leader makes a course plan in Chromium under the real CSP, pins a course, compares two
+budgets, saves the plan, downloads it and opens the page to print; the kommune's tillitsvalgt reads it.
+Screenshots at 360 and 1280 px go to tests/artifacts/."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import delete, select
+
+from tests.browser.conftest import PHONE
+from tests.browser.test_accessibility import violations
+from tests.conftest import ARTIFACTS, publish_closed_round
+from webapp.extensions import db
+from webapp.models import OutboxEvent, Round, School
+from webapp.services import matching
+from webapp.services.demo import load_demo_courses
+from webapp.services.users import create_user
+
+PASSWORD = "correct horse battery"
+ORG = ("kommune,fylke,school_code,school_name,skoleslag\n"
+       "Fjordvik,Vestland,S1,Breivika skole,grunnskole\n"
+       "Fjordvik,Vestland,S2,Haugen skole,grunnskole\n")
+
+
+@pytest.fixture()
+def leader(app, settings):
+    with app.app_context():
+        round_id = publish_closed_round(settings, ORG, "Høst 2026", {"S1": 40, "S2": 30}, seed=5)
+        load_demo_courses(db.session, settings)
+        matching.recompute_round(db.session, db.session.get(Round, round_id), settings.surveys_dir)
+        db.session.execute(delete(OutboxEvent))
+        create_user(db.session, "leder@example.org", PASSWORD, "skoleleder", school="S1")
+        create_user(db.session, "tv@example.org", PASSWORD, "tillitsvalgt", kommune="Fjordvik")
+        db.session.commit()
+        return {"round": round_id, "school": db.session.scalar(select(School.id).filter_by(code="S1"))}
+
+
+def log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+
+
+def new_page(browser, width: int, bypass_csp: bool = False, problems: list | None = None):
+    context = browser.new_context(**{**PHONE, "viewport": {"width": width, "height": 900}},
+                                  bypass_csp=bypass_csp, accept_downloads=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    if problems is not None:  # console errors, CSP reports among them
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    return page
+
+
+def fits(page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
+def shot(page, name: str, width: int) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"plan-{name}-{width}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"plan-{name}-{width}-top.png"))  # the first screenful
+    table = page.locator(".plan-lines tbody tr")
+    if table.count():
+        table.first.screenshot(path=str(ARTIFACTS / f"plan-{name}-{width}-first-line.png"))
+
+
+def test_a_leader_plans_pins_compares_saves_exports_and_prints(live_server, browser, leader):
+    problems: list[str] = []
+    page = new_page(browser, 360, problems=problems)
+    # Given the leader of Breivika skole on their dashboard, When they open the planner
+    log_in(page, live_server, "leder@example.org")
+    expect(page).to_have_url(re.compile(rf"/resultater/{leader['round']}/skole/{leader['school']}$"))
+    page.locator(".plan-links").get_by_role("link", name="Lag en kursplan").click()
+    expect(page.get_by_role("heading", name="Lag en kursplan for Breivika skole")).to_be_visible()
+    expect(page.get_by_label("Vikarkostnad per time (kr)")).to_have_value("300")
+    expect(page.get_by_text("Kilde: anslag ut fra garantilønn for assistent, 2024.")).to_be_visible()
+    fits(page, 360)
+    shot(page, "form", 360)
+    # a budget of nothing is refused in words
+    page.get_by_label("Budsjett (kr)").fill("0")
+    page.get_by_role("button", name="Lag planen").click()
+    expect(page.locator(".error-summary")).to_contain_text("Budsjettet må være mer enn 0 kroner.")
+    # When they ask for 40 000 kr, Then the page follows the worker and shows the plan
+    page.get_by_label("Budsjett (kr)").fill("40 000")
+    page.get_by_role("button", name="Lag planen").click()
+    expect(page).to_have_url(re.compile(r"/planlegging/plan/\d+$"))
+    expect(page.get_by_role("heading", name="Kurs i planen")).to_be_visible()
+    greedy = "den enkle regelen (billigst per lukket behov først)"
+    expect(page.locator(".plan-greedy")).to_contain_text(greedy)
+    lines = page.locator(".plan-lines tbody tr")
+    assert lines.count() >= 1
+    first_title = lines.first.locator("td").first.get_by_role("link").inner_text()
+    fits(page, 360)
+    shot(page, "run", 360)
+    # When they pin the first course, Then a new plan comes with it pinned
+    first_url = page.url
+    lines.first.get_by_role("button", name=re.compile("^Fest")).click()
+    expect(page).not_to_have_url(first_url)
+    expect(page.get_by_role("heading", name="Kurs i planen")).to_be_visible()
+    pinned_row = page.locator(".plan-lines tbody tr", has=page.locator(".badge", has_text="festet"))
+    expect(pinned_row.first).to_contain_text(first_title)
+    expect(page.locator(".plan-inputs")).to_contain_text(first_title)
+    run_url = page.url
+    # When they compare with 80 000 kr, Then both plans show side by side with what the extra money buys
+    page.get_by_label("Annet budsjett (kr)").fill("80 000")
+    page.get_by_role("button", name="Sammenlign", exact=True).click()
+    expect(page.get_by_role("heading", name="Side om side")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"Hva 40\s000 kr ekstra gir"))).to_be_visible()
+    fits(page, 360)
+    shot(page, "compare", 360)
+    compare_url = page.url
+    # When they save the pinned plan under a name, Then it opens as a saved plan
+    page.goto(run_url)
+    page.get_by_label("Navn på planen").fill("Budsjettmøte mars")
+    page.get_by_role("button", name="Lagre planen").click()
+    expect(page.get_by_role("heading", name="Budsjettmøte mars")).to_be_visible()
+    expect(page.locator(".flash")).to_contain_text("Planen er lagret som «Budsjettmøte mars».")
+    saved_url = page.url
+    shot(page, "saved", 360)
+    # and downloads as CSV: UTF-8 with a byte order mark, semicolons, the pinned course in it
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Last ned CSV").click()
+    data = open(download.value.path(), "rb").read()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Kurskode;Kurs;Tilbyder;") and first_title in text
+    assert download.value.suggested_filename.endswith(".csv")
+    # and the page to print holds the plan and no buttons when printed
+    page.get_by_role("link", name="Utskriftsvennlig side").click()
+    expect(page.get_by_role("heading", name="Budsjettmøte mars")).to_be_visible()
+    expect(page.get_by_role("button", name="Skriv ut")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Skriv ut")).to_be_hidden()
+    expect(page.locator(".topbar")).to_be_hidden()
+    shot(page, "print", 360)
+    page.emulate_media(media="screen")
+    assert not [p for p in problems if "Content Security Policy" in p], problems
+
+    # The same pages at 1280 px, and axe finds nothing on them
+    wide = new_page(browser, 1280, bypass_csp=True)
+    log_in(wide, live_server, "leder@example.org")
+    for name, url in (("run", run_url), ("compare", compare_url), ("saved", saved_url),
+                      ("form", f"{live_server}/planlegging/{leader['round']}/skole/{leader['school']}/ny")):
+        wide.goto(url)
+        shot(wide, name, 1280)
+        fits(wide, 1280)
+        assert violations(wide) == [], name
+    narrow = new_page(browser, 360, bypass_csp=True)
+    log_in(narrow, live_server, "leder@example.org")
+    for url in (run_url, compare_url, saved_url):
+        narrow.goto(url)
+        assert violations(narrow) == [], url
+
+    # The kommune's tillitsvalgt finds the saved plan from the school's dashboard and reads it
+    reader = new_page(browser, 360)
+    log_in(reader, live_server, "tv@example.org")
+    reader.goto(f"{live_server}/resultater/{leader['round']}/skole/{leader['school']}")
+    expect(reader.locator(".plan-links").get_by_role("link", name="Lag en kursplan")).to_have_count(0)
+    reader.locator(".plan-links").get_by_role("link", name="Lagrede kursplaner").click()
+    reader.get_by_role("link", name="Budsjettmøte mars").click()
+    expect(reader.get_by_role("heading", name="Budsjettmøte mars")).to_be_visible()
+    expect(reader.locator(".plan-lines")).to_contain_text(first_title)
+    expect(reader.get_by_role("button", name=re.compile("^(Fest|Fjern|Løsne)"))).to_have_count(0)
+    fits(reader, 360)
+    shot(reader, "tillitsvalgt", 360)
+    reader.goto(run_url)
+    expect(reader.get_by_role("heading", name="Fant ikke siden")).to_be_visible()

@@ -1,0 +1,145 @@
+"""A plan's snapshot (services/planning.run_plan) as pages and downloads show it: labels in the reader's
+language, totals, the comparison of two plans, and the CSV file."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+from webapp.services.spreadsheet import safe_row
+
+Label = Callable[[str], str]
+LineKey = tuple[str, str, str]  # (course, school, yrkesgruppe)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    snapshot: Mapping[str, Any]
+    request: Mapping[str, Any]
+    lines: list[dict[str, Any]]  # the snapshot's lines, with "group_label" and per close "label"
+    areas: list[dict[str, Any]]  # with "label"
+    schools: int  # how many schools the plan covers (a kommune plan names the school on every line)
+    titles: Mapping[str, str]  # course code -> title, for pinned and dropped courses
+
+    @property
+    def share_closed(self) -> float | None:
+        total = self.snapshot.get("gap_total") or 0
+        return 100 * self.snapshot["objective"] / total if total else None
+
+    @property
+    def budget_left(self) -> int:
+        return int(self.request["budget_nok"]) - int(self.snapshot["total_cost_nok"])
+
+    @property
+    def pins(self) -> list[str]:
+        return list(self.request.get("pins") or [])
+
+    @property
+    def excludes(self) -> list[str]:
+        return list(self.request.get("excludes") or [])
+
+    @property
+    def beats_greedy(self) -> float:
+        return self.snapshot["objective"] - self.snapshot["greedy"]["objective"]
+
+
+def plan_view(snapshot: Mapping[str, Any], group_label: Label, area_label: Label,
+              titles: Mapping[str, str]) -> PlanView:
+    lines = [{**line, "group_label": group_label(line["yrkesgruppe"]),
+              "closes": [{**c, "label": area_label(c["area"])} for c in line["closes"]]}
+             for line in snapshot["lines"]]
+    areas = [{**a, "label": area_label(a["area"])} for a in snapshot["areas"]]
+    schools = len({a["school"] for a in snapshot["areas"]} | {line["school"] for line in snapshot["lines"]})
+    return PlanView(snapshot, snapshot["request"], lines, areas, schools, titles)
+
+
+@dataclass(frozen=True)
+class LineChange:
+    course: str
+    title: str
+    school_name: str
+    group_label: str
+    before: int  # participants in the first plan
+    after: int  # in the second
+    cost_change: int
+
+
+@dataclass(frozen=True)
+class Comparison:
+    first: PlanView
+    second: PlanView
+    added: list[LineChange]  # lines only the second plan has
+    removed: list[LineChange]  # lines only the first has
+    changed: list[LineChange]  # in both, with other participant numbers
+
+    @property
+    def objective_change(self) -> float:
+        return self.second.snapshot["objective"] - self.first.snapshot["objective"]
+
+    @property
+    def cost_change(self) -> int:
+        return int(self.second.snapshot["total_cost_nok"]) - int(self.first.snapshot["total_cost_nok"])
+
+    @property
+    def budget_change(self) -> int:
+        return int(self.second.request["budget_nok"]) - int(self.first.request["budget_nok"])
+
+
+def _by_key(view: PlanView) -> dict[LineKey, dict[str, Any]]:
+    return {(ln["course"], ln["school"], ln["yrkesgruppe"]): ln for ln in view.lines}
+
+
+def compare(first: PlanView, second: PlanView) -> Comparison:
+    """What the second plan does differently: lines added, removed and changed (by course, school and
+    yrkesgruppe), each with its participants and cost in both."""
+    a, b = _by_key(first), _by_key(second)
+    added, removed, changed = [], [], []
+    for key in sorted(set(a) | set(b)):
+        old, new = a.get(key), b.get(key)
+        line = new or old
+        assert line is not None
+        change = LineChange(key[0], line["title"], line["school_name"], line["group_label"],
+                            old["participants"] if old else 0, new["participants"] if new else 0,
+                            (new["cost_nok"] if new else 0) - (old["cost_nok"] if old else 0))
+        if old is None:
+            added.append(change)
+        elif new is None:
+            removed.append(change)
+        elif change.before != change.after:
+            changed.append(change)
+    return Comparison(first, second, added, removed, changed)
+
+
+def plan_csv(view: PlanView) -> str:
+    """The plan's lines as CSV for a spreadsheet (semicolons; numbers with a decimal point), then the
+    gap left per area; the caller adds the byte order mark."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(safe_row([
+        _("Course code"), _("Course"), _("Provider"), _("School code"), _("School"), _("Occupational group"),
+        _("Participants"), _("Fee (NOK)"), _("Funding (NOK)"), _("Substitute cost (NOK)"),
+        _("Cost (NOK)"), _("Need closed")]))
+    for ln in view.lines:
+        closes = ", ".join(f"{c['label']}: {c['closed']:.2f}" for c in ln["closes"])
+        writer.writerow(safe_row([ln["course"], ln["title"], ln["provider"], ln["school"], ln["school_name"],
+                                  ln["group_label"], ln["participants"], ln["fee_nok"], ln["funding_nok"],
+                                  ln["substitute_nok"], ln["cost_nok"], closes]))
+    s = view.snapshot
+    writer.writerow(safe_row([_("Total"), "", "", "", "", "", sum(ln["participants"] for ln in view.lines),
+                              s["fee_nok"], s["funding_nok"], s["substitute_nok"], s["total_cost_nok"],
+                              f"{s['objective']:.2f}"]))
+    writer.writerow([])
+    writer.writerow(safe_row([_("School code"), _("School"), _("Competence area"), _("People who need it"),
+                              _("Trained"), _("Weighted need"), _("Closed"), _("Left")]))
+    for a in view.areas:
+        writer.writerow(safe_row([a["school"], a["school_name"], a["label"], a["need"], a["trained"],
+                                  f"{a['gap']:.2f}", f"{a['closed']:.2f}", f"{a['left']:.2f}"]))
+    return out.getvalue()
+
+
+def course_titles(codes: Sequence[str], lookup: Mapping[str, str]) -> dict[str, str]:
+    return {c: lookup.get(c, c) for c in codes}
