@@ -100,4 +100,9 @@ def _print_demo(demo: Demo, base_url: str, password_file: Path) -> None:
     click.echo("  " + _("password: %(password)s (kept in %(file)s)", password=demo.admin_password,
                         file=shown_path(password_file)))
     click.echo("  " + _("then the rounds are at %(admin)s and the dashboards at %(results)s",
-                        admin=f"{base_url}/admin/", results=f"{base_url}/resultater/") + "\n")
+                        admin=f"{base_url}/admin/", results=f"{base_url}/resultater/"))
+    click.echo("  " + _("with the same password, %(email)s is the school leader of %(school)s (the course "
+                        "budget planner, the leader questions)", email=demo.leader_email,
+                        school=demo.link_school))
+    click.echo("  " + _("and %(email)s the tillitsvalgt of %(kommune)s (saved plans, the dashboards)",
+                        email=demo.tillitsvalgt_email, kommune=demo.kommune) + "\n")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.config import Settings
 from webapp.domain.simulate import simulate_answers
 from webapp.domain.breakdowns import group_values
-from webapp.models import Course, LeaderAnswer, Round, School, User
+from webapp.models import Course, Kommune, LeaderAnswer, Round, School, User
 from webapp.services import (aggregates, answering, courses, leader, matching, pool, rounds, surveys,
                              vocabulary)
 from webapp.services.org import import_org
@@ -21,6 +21,10 @@ from webapp.services.users import authenticate, create_user, set_password
 DEMO_ROUND = "Demo høsten 2026"
 DEMO_SURVEY = "kompetanse-og-anerkjennelse"
 ADMIN_EMAIL = "admin@laget.example"
+# Accounts to try the other roles with, the administrator's password too: the first school's leader (the
+# leader questionnaire and the course budget planner) and its kommune's tillitsvalgt (saved plans)
+LEADER_EMAIL = "leder@laget.example"
+TILLITSVALGT_EMAIL = "tillitsvalgt@laget.example"
 ORG_FILE = Path(__file__).resolve().parent.parent / "demo" / "org.csv"
 COURSES_FILE = ORG_FILE.with_name("courses.csv")
 
@@ -33,6 +37,9 @@ class Demo:
     round_name: str
     schools: int
     link_school: str
+    leader_email: str = LEADER_EMAIL
+    tillitsvalgt_email: str = TILLITSVALGT_EMAIL
+    kommune: str = ""
 
 
 def load_demo(session: Session, settings: Settings, admin_password: str, links: int = 3,
@@ -56,16 +63,21 @@ def load_demo(session: Session, settings: Settings, admin_password: str, links: 
     # Gaps and suggestions from the start (and for a demo database from before they existed); a unit
     # whose figures and catalogue are unchanged is left as it is.
     matching.recompute_round(session, demo_round, settings.surveys_dir)
-    if session.scalar(select(User).filter_by(email=ADMIN_EMAIL)) is None:
-        create_user(session, ADMIN_EMAIL, admin_password, "admin")
-    elif authenticate(session, ADMIN_EMAIL, admin_password) is None:
-        set_password(session, ADMIN_EMAIL, admin_password)
     first_school = session.scalar(select(School).order_by(School.code))
+    kommune = session.get(Kommune, first_school.kommune_id)
+    accounts = ((ADMIN_EMAIL, "admin", {}), (LEADER_EMAIL, "skoleleder", {"school": first_school.code}),
+                (TILLITSVALGT_EMAIL, "tillitsvalgt", {"kommune": kommune.name}))
+    for email, role, scope in accounts:
+        if session.scalar(select(User).filter_by(email=email)) is None:
+            create_user(session, email, admin_password, role, **scope)
+        elif authenticate(session, email, admin_password) is None:
+            set_password(session, email, admin_password)
     tokens = rounds.create_invitations(session, demo_round, first_school.code, links)
     return Demo(
         links=[f"{settings.base_url}/s/{t}" for t in tokens], admin_email=ADMIN_EMAIL,
         admin_password=admin_password, round_name=DEMO_ROUND,
-        schools=len(rounds.round_status(session, demo_round)), link_school=first_school.name)
+        schools=len(rounds.round_status(session, demo_round)), link_school=first_school.name,
+        kommune=kommune.name)
 
 
 def load_demo_courses(session: Session, settings: Settings) -> int:
