@@ -197,8 +197,7 @@ class ScriptedRound:
             for level, unit_id in self.all_units():
                 unit = results.unit_figures(db.session, found, level, unit_id, "")
                 by_group = results.unit_figures(db.session, found, level, unit_id, "", "yrkesgruppe")
-                side = leader.leader_side(db.session, found, level, unit_id, self.units,
-                                          config.perception_gap, codebook)
+                side = leader.leader_side(db.session, found, level, unit_id)
                 panel = perception.build(Context(questionnaire, config, "nb", unit, None, by_group, (), "",
                                                  None, (), side))
                 out.append((level, unit_id, panel.rows if panel is not None else []))
