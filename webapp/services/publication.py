@@ -151,10 +151,10 @@ def publish(session: Session, found: Round, at: datetime | None = None) -> int:
         changed += _publish_final(rows, units, groups, released, at)
         found.final_published_at = at
         session.flush()  # before expire_all, which would drop the unflushed mark
-    if found.status == "closed" and found.final_published_at is not None and found.leaders_counted_at is None:
-        # The leader figures above the school, once, in this transaction, from the final figures just
-        # written and the layout they used (a round finally published before leader figures were
-        # stored gets them here, at its next publication: `laget rebuild`)
+        # The leader figures above the school, in this transaction, from the final figures just written
+        # and the layout they used; stored, never counted on reading (services/leader.py)
+        leader.count_final(session, found, units, codebook, current_app.config["LAGET"].surveys_dir, at)
+    elif found.leaders_counted_at is None:  # finally published before leader figures were stored: once
         leader.count_final(session, found, units, codebook, current_app.config["LAGET"].surveys_dir, at)
     session.expire_all()
     if changed:
