@@ -133,6 +133,13 @@ def test_pins_needing_more_hours_than_there_are_are_refused():
     assert refused(Problem((school(),), courses, 50_000, hours=10, pins=("A",))).code == "pins_over_hours"
 
 
+def test_hours_that_let_no_participant_in_are_refused_not_an_empty_plan_called_optimal():
+    s = school(needs={(OTHER, "atferd"): 4})
+    with pytest.raises(PlanRefused) as refused:
+        plan(Problem((s,), (course("A", ("atferd",), hours=15),), 100_000, hours=0))
+    assert refused.value.code == "infeasible"
+
+
 def test_dropping_every_course_is_refused():
     assert refused(Problem((school(),), (course("A", ("atferd",)),), 5000,
                            excludes=("A",))).code == "all_excluded"

@@ -537,6 +537,8 @@ def plan(problem: Problem, time_limit: float = TIME_LIMIT, mip_rel_gap: float = 
             outcome = evaluate(problem, model.choice(whole))
             if outcome.objective > best.objective + 1e-9:
                 best, counts, source = outcome, whole, "milp"
+    if not best.lines:  # money for a course, but the hours (or seats) let no participant in
+        raise PlanRefused("infeasible")
     mip_gap = _gap(bound, best.objective)
     used: dict[int, int] = defaultdict(int)
     for k, n in counts.items():
