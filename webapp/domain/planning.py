@@ -10,7 +10,7 @@ docs/planning.md explains the model with a worked example. In short:
   trains one of them, as long as any is left: a person counts once per area.
 - Closing area a at school s for k of its n people is worth w · k · (2n − k) / n: the first person closes
   almost twice an average person's share, the last almost nothing, and all n close the whole gap w · n.
-  w (0.375…1) is the gap model's weight of the area at the school (domain/gaps.py).
+  w (0.5…1) is the gap model's weight of the area at the school (domain/gaps.py).
 - The plan maximises the sum over schools and areas, with a MILP (HiGHS, through scipy.optimize.milp).
   A greedy baseline (best gain per krone first) runs on the same input; the plan returned is never worse
   than it. At the time limit the best plan found is returned with its proven gap to the optimum.

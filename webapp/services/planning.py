@@ -38,6 +38,7 @@ class PlanRequest:
     hours: float | None = None  # substitute hours available; None: no limit
     pins: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
+    max_runs: int | None = None  # runs of a seat-limited course; None: one per school planned for
 
     @property
     def rate(self) -> float:
@@ -51,7 +52,8 @@ class PlanRequest:
         return cls(round_id=int(data["round_id"]), level=str(data["level"]), unit_id=int(data["unit_id"]),
                    budget_nok=int(data["budget_nok"]), substitute_rate=data.get("substitute_rate"),
                    hours=data.get("hours"), pins=tuple(data.get("pins") or ()),
-                   excludes=tuple(data.get("excludes") or ()))
+                   excludes=tuple(data.get("excludes") or ()),
+                   max_runs=int(data["max_runs"]) if data.get("max_runs") else None)
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def problem_for(session: Session, request: PlanRequest) -> tuple[planning.Proble
     problem = planning.Problem(
         schools=needs, courses=tuple(plan_course(c) for c in courses.values()),
         budget_nok=request.budget_nok, substitute_rate=request.rate, hours=request.hours,
-        pins=request.pins, excludes=request.excludes)
+        pins=request.pins, excludes=request.excludes, max_runs=request.max_runs or max(len(needs), 1))
     figures_at = max((r.figures_at for rs in rows.values() for r in rs), default=None)
     return problem, Context({s.code: s.name for s in schools}, figures_at, courses)
 
