@@ -49,5 +49,6 @@ def test_the_demo_keeps_its_first_admin_password_and_prints_only_what_a_user_nee
     assert first.stderr == "" and "INFO" not in output and "alembic" not in output
     assert f"Laget kjører på http://127.0.0.1:{port}/" in output
     assert output.count(f"http://127.0.0.1:{port}/s/") == 3 and f"http://127.0.0.1:{port}/login" in output
-    assert len([line for line in output.splitlines() if line.strip()]) <= 12  # with the leader and tillitsvalgt
+    # … and the two other demo accounts
+    assert len([line for line in output.splitlines() if line.strip()]) <= 12
     assert "leder@laget.example" in output and "tillitsvalgt@laget.example" in output
