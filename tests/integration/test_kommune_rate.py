@@ -110,33 +110,33 @@ def test_the_database_refuses_a_rate_out_of_range_too(app, schools, value):
 
 def test_a_plan_run_uses_its_kommunes_rate(app, planned):
     with app.app_context():
-        # Given Fjordvik at 450 kr an hour
-        set_kommune_rate(db.session, kommune("Fjordvik"), 450)
+        # Given Fjordvik at 600 kr an hour (a rate HiGHS proves at once: an equal plan needs no time limit)
+        set_kommune_rate(db.session, kommune("Fjordvik"), 600)
         db.session.commit()
         # When a plan for Breivika gives no rate
         asked = PlanRequest(planned["round"], "school", planned["S1"], 60_000)
         problem, _context = planning.problem_for(db.session, asked)
         snapshot = planning.run_plan(db.session, asked)
-        # Then it is planned at 450, and the snapshot says where the rate came from
-        assert problem.substitute_rate == 450
+        # Then it is planned at 600, and the snapshot says where the rate came from
+        assert problem.substitute_rate == 600
         assert (snapshot["substitute_rate"], snapshot["substitute_rate_source"],
-                snapshot["substitute_rate_kommune"]) == (450, "kommune", "Fjordvik")
+                snapshot["substitute_rate_kommune"]) == (600, "kommune", "Fjordvik")
         hours = dict(db.session.execute(select(Course.code, Course.substitute_hours)).all())
         assert any(hours[ln["course"]] for ln in snapshot["lines"])
         for ln in snapshot["lines"]:
-            assert ln["substitute_nok"] == ln["participants"] * round(hours[ln["course"]] * 450)
-        # and the same plan as one that gives 450 itself
-        own = planning.run_plan(db.session, PlanRequest(asked.round_id, "school", asked.unit_id, 60_000, 450))
+            assert ln["substitute_nok"] == ln["participants"] * round(hours[ln["course"]] * 600)
+        # and the same plan as one that gives 600 itself
+        own = planning.run_plan(db.session, PlanRequest(asked.round_id, "school", asked.unit_id, 60_000, 600))
         assert own["lines"] == snapshot["lines"] and own["substitute_rate_source"] == "plan"
 
 
 def test_laget_plan_uses_the_kommunes_rate_unless_given_one(app, laget, planned):
     base = ("plan", "--round", "Høst 2026", "--school", "S1", "--budget", "60000")
     at_300 = laget(*base).output
-    assert laget("kommune", "rate", "Fjordvik", "900").exit_code == 0
+    assert laget("kommune", "rate", "Fjordvik", "600").exit_code == 0
     at_kommune = laget(*base)
     assert at_kommune.exit_code == 0, at_kommune.output
-    assert json.loads(at_kommune.output) == json.loads(laget(*base, "--substitute-rate", "900").output)
+    assert json.loads(at_kommune.output) == json.loads(laget(*base, "--substitute-rate", "600").output)
     assert at_kommune.output != at_300
     assert laget(*base, "--substitute-rate", "300").output == at_300
 
@@ -260,16 +260,16 @@ def test_the_plan_form_starts_from_the_kommunes_rate_and_says_who_set_it(app, cl
     url = form_url(planned)
     assert "Kilde: anslag ut fra garantilønn for assistent, 2024." in client.get(url).get_data(as_text=True)
     with app.app_context():
-        set_kommune_rate(db.session, kommune("Fjordvik"), 450)
+        set_kommune_rate(db.session, kommune("Fjordvik"), 600)
         db.session.commit()
     page = client.get(url).get_data(as_text=True)
-    assert 'name="substitute_rate" type="text" value="450"' in page
+    assert 'name="substitute_rate" type="text" value="600"' in page
     assert "Satt av administrator for Fjordvik." in page and "Kilde: anslag" not in page
     assert "Sett av administrator for Fjordvik." in client.get(url + "?lang=nn").get_data(as_text=True)
     assert "Set by an administrator for Fjordvik." in client.get(url + "?lang=en").get_data(as_text=True)
     client.get(url + "?lang=nb")
-    # When the leader keeps 450, Then the plan follows the kommune's rate; 300 is the plan's own
-    for typed, stored in (("450", None), ("300", 300)):
+    # When the leader keeps 600, Then the plan follows the kommune's rate; 300 is the plan's own
+    for typed, stored in (("600", None), ("300", 300)):
         answer = client.post(url, data={"csrf_token": csrf_token(page), "budget": "60000",
                                         "substitute_rate": typed})
         assert answer.status_code == 302
@@ -280,7 +280,7 @@ def test_the_plan_form_starts_from_the_kommunes_rate_and_says_who_set_it(app, cl
     with app.app_context():
         runs = db.session.scalars(select(PlanRun).order_by(PlanRun.id)).all()
         assert [(r.result["substitute_rate"], r.result["substitute_rate_source"]) for r in runs] == \
-            [(450, "kommune"), (300, "plan")]
+            [(600, "kommune"), (300, "plan")]
     shown = client.get(f"/planlegging/plan/{runs[0].id}").get_data(as_text=True)
     assert "Satt av administrator for Fjordvik." in shown
     own = client.get(f"/planlegging/plan/{runs[1].id}").get_data(as_text=True)
@@ -289,7 +289,7 @@ def test_the_plan_form_starts_from_the_kommunes_rate_and_says_who_set_it(app, cl
 
 def test_a_school_in_another_kommune_keeps_the_default(app, client, planned):
     with app.app_context():
-        set_kommune_rate(db.session, kommune("Fjordvik"), 450)
+        set_kommune_rate(db.session, kommune("Fjordvik"), 600)
         db.session.commit()
     log_in(client, "leder3@example.org")
     page = client.get(form_url(planned, "S3")).get_data(as_text=True)
