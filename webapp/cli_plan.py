@@ -22,7 +22,8 @@ def _codes(value: str | None) -> tuple[str, ...]:
 @click.option("--kommune", help="Kommunenummer or kommune name: one budget for all its schools.")
 @click.option("--budget", type=int, required=True, help="The budget in whole kroner.")
 @click.option("--substitute-rate", type=float, default=None,
-              help="Substitute cost per hour in kroner (default 300; docs/planning.md names the source).")
+              help="Substitute cost per hour in kroner (default: the kommune's, from `laget kommune rate`, "
+                   "else 300; docs/planning.md names the source).")
 @click.option("--hours", type=float, default=None, help="Substitute hours available (default: no limit).")
 @click.option("--pin", default=None, help="Course codes that must be in the plan, comma-separated.")
 @click.option("--exclude", default=None, help="Course codes the plan must not use, comma-separated.")

@@ -19,6 +19,7 @@ from webapp.domain.planning import (
     area_value,
     evaluate,
     greedy,
+    kommune_rate_problem,
     participant_cost,
     plan,
 )
@@ -340,3 +341,12 @@ def test_greedy_alone_is_within_the_limits():
     problem = random_problem(random.Random(3), schools=4, courses=15, budget=15000)
     out = greedy(problem)
     assert out.total_cost_nok <= 15000
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    (1, None), (300, None), (2000, None), (350.0, None),
+    (0, "rate_not_positive"), (-300, "rate_not_positive"), (float("nan"), "rate_not_positive"),
+    (2001, "rate_too_high"), (float("inf"), "rate_too_high"), (312.5, "rate_not_whole"),
+])
+def test_a_kommunes_rate_is_whole_kroner_above_0_and_at_most_2000(value, problem):
+    assert kommune_rate_problem(value) == problem

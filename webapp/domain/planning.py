@@ -30,9 +30,21 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 DEFAULT_SUBSTITUTE_RATE = 300  # NOK per hour; ../shared/design/courses.md «Substitute cost» (range 250–400)
+KOMMUNE_RATE_MAX = 2000  # NOK per hour at most for a kommune's rate: far above every wage case there
 OTHER = "ovrige"  # the school's people outside its published yrkesgrupper (never broken down further)
 TIME_LIMIT = 10.0  # seconds the solver may take before it returns the best plan found
 MIP_REL_GAP = 1e-3  # a plan proven within 0.1 % of the best possible is called optimal (docs/planning.md)
+
+
+def kommune_rate_problem(value: float) -> str | None:
+    """Why `value` cannot be a kommune's substitute cost per hour (None: it can); NaN is never one."""
+    if not value > 0:
+        return "rate_not_positive"
+    if not value <= KOMMUNE_RATE_MAX:
+        return "rate_too_high"
+    if not float(value).is_integer():
+        return "rate_not_whole"
+    return None
 
 
 class PlanRefused(ValueError):
