@@ -123,6 +123,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN00
 def _register_blueprints(app: Flask) -> None:
     from webapp.web.admin import bp as admin_bp
     from webapp.web.admin.courses import bp as courses_bp
+    from webapp.web.admin.kommuner import bp as kommuner_bp
     from webapp.web.api import bp as api_bp
     from webapp.web.auth import bp as auth_bp
     from webapp.web.dashboards import bp as dashboards_bp
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(respond_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(kommuner_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(home_bp)

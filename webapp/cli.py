@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from webapp import cli_courses, cli_demo, cli_gaps, cli_plan, cli_users
+from webapp import cli_courses, cli_demo, cli_gaps, cli_kommune, cli_plan, cli_users
 from webapp.cli_common import (chosen_unit, cli_settings, fail, find_unit, import_all_or_nothing,
                                round_errors, settings)
 from webapp.config import ConfigError, Settings
@@ -251,5 +251,5 @@ def invite_command(round_name: str, school: str, count: int) -> None:
 
 for command in (cli_courses.import_courses_command, cli_courses.courses_group, cli_users.user_group,
                 cli_demo.serve_command, cli_demo.demo_command, cli_gaps.gaps_command, cli_gaps.match_command,
-                cli_plan.plan_command):
+                cli_plan.plan_command, cli_kommune.kommune_group):
     cli.add_command(command)

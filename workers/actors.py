@@ -94,7 +94,12 @@ def make_plan(run_id: int, upto: int | None = None) -> None:
     lock out every other writer for that long): mark the run running; read and solve; store the outcome
     and delete the run's outbox events. A worker that dies on the way leaves the events, so the relay
     sends the run again."""
-    request = plan_runs.start_run(db.session, run_id)
+    try:
+        request = plan_runs.start_run(db.session, run_id)
+    except plan_runs.RunBusy:  # another worker solves it; its events stay, so a dead one's run comes again
+        db.session.rollback()
+        log.info("plan run %d is being made by another worker", run_id)
+        return
     db.session.commit()
     result, refusal = None, None
     if request is not None:

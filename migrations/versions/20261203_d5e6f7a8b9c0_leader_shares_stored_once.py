@@ -11,7 +11,7 @@
   reconciliation) counts them once, from its final figures.
 
 Revision ID: d5e6f7a8b9c0
-Revises: b2e4d6f8a0c1
+Revises: c4d5e6f7a8b9
 Create Date: 2026-12-03 18:00:00
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision = 'd5e6f7a8b9c0'
-down_revision = 'b2e4d6f8a0c1'  # TODO at merge: 'c4d5e6f7a8b9' (kommune-rate)
+down_revision = 'c4d5e6f7a8b9'
 branch_labels = None
 depends_on = None
 

@@ -43,3 +43,39 @@ def test_the_outbox_migration_keys_waiting_events_and_goes_back_to_school_stats(
             assert conn.execute(text("SELECT count(*) FROM school_stats")).scalar() == 0
         upgrade(directory=MIGRATIONS)
         db.engine.dispose()
+
+
+def test_the_kommune_rate_migration_adds_an_empty_checked_rate_and_goes_back(tmp_path, settings):
+    from sqlalchemy.exc import IntegrityError
+
+    from webapp import create_app
+
+    scratch = create_app(Settings(secret_key=settings.secret_key, database_url=f"sqlite:///{tmp_path}/r.sqlite",
+                                  testing=True))
+    with scratch.app_context():
+        # Given a kommune before the migration
+        upgrade(directory=MIGRATIONS, revision="b2e4d6f8a0c1")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO fylke (id, name) VALUES (1, 'Vestland')"))
+            conn.execute(text("INSERT INTO kommune (id, name, fylke_id) VALUES (1, 'Fjordvik', 1)"))
+        # When it runs, Then the kommune has no rate of its own, and a rate out of range is refused
+        upgrade(directory=MIGRATIONS, revision="c4d5e6f7a8b9")
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT substitute_rate_nok FROM kommune")).scalar() is None
+            conn.execute(text("UPDATE kommune SET substitute_rate_nok = 350"))
+        for bad in (0, 2001):
+            try:
+                with db.engine.begin() as conn:
+                    conn.execute(text("UPDATE kommune SET substitute_rate_nok = :v"), {"v": bad})
+            except IntegrityError:
+                pass
+            else:
+                raise AssertionError(f"a rate of {bad} was stored")
+        # and back down, the kommune is kept without the column
+        downgrade(directory=MIGRATIONS, revision="b2e4d6f8a0c1")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM kommune")).scalars().all() == ["Fjordvik"]
+            columns = [row[1] for row in conn.execute(text("PRAGMA table_info(kommune)"))]
+            assert "substitute_rate_nok" not in columns
+        upgrade(directory=MIGRATIONS)
+        db.engine.dispose()

@@ -315,3 +315,29 @@ def test_the_admin_plans_for_a_whole_kommune_with_one_budget(app, client, planne
     log_in(client, "tv@example.org")
     listing = client.get(f"/planlegging/{planned['round']}/kommune/{planned['Fjordvik']}/")
     assert listing.status_code == 200 and "Kommuneplan" in listing.get_data(as_text=True)
+
+
+def test_a_run_another_worker_is_solving_waits_and_one_left_by_a_dead_worker_is_made_again(app, client,
+                                                                                           planned):
+    from datetime import timedelta
+
+    from webapp.services.plan_runs import STALE_RUN
+    from webapp.services.rounds import now
+
+    log_in(client, "leder@example.org")
+    ask(client, form_url(planned), budget="60 000")
+    with app.app_context():
+        run = db.session.scalar(select(PlanRun))
+        # Given a run another worker started a moment ago, When its key is sent again
+        run.status, run.started_at = "running", now()
+        db.session.commit()
+        actors.make_plan.fn(run.id, 10**9)
+        # Then it is left to that worker, and its outbox event stays for a later resend
+        assert db.session.get(PlanRun, run.id).status == "running"
+        assert db.session.scalar(select(func.count()).select_from(OutboxEvent)) == 1
+        # When the worker that started it died long ago, Then the resend makes the plan
+        db.session.get(PlanRun, run.id).started_at = now() - STALE_RUN - timedelta(seconds=1)
+        db.session.commit()
+        actors.make_plan.fn(run.id, 10**9)
+        assert db.session.get(PlanRun, run.id).status == "done"
+        assert db.session.scalar(select(func.count()).select_from(OutboxEvent)) == 0

@@ -118,5 +118,6 @@ def test_a_kommune_plan_spends_one_budget_across_its_schools(found):
     parts = snapshot["fee_nok"] - snapshot["funding_nok"] + snapshot["substitute_nok"]
     assert snapshot["total_cost_nok"] == parts
     assert snapshot["objective"] >= snapshot["greedy"]["objective"]
+    assert snapshot["request"]["max_runs"] is None and all(0 < n <= 2 for n in snapshot["runs"].values())
     for area in snapshot["areas"]:
         assert area["left"] == pytest.approx(area["gap"] - area["closed"], abs=1e-3)

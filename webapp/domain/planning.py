@@ -10,7 +10,7 @@ docs/planning.md explains the model with a worked example. In short:
   trains one of them, as long as any is left: a person counts once per area.
 - Closing area a at school s for k of its n people is worth w · k · (2n − k) / n: the first person closes
   almost twice an average person's share, the last almost nothing, and all n close the whole gap w · n.
-  w (0.375…1) is the gap model's weight of the area at the school (domain/gaps.py).
+  w (0.5…1) is the gap model's weight of the area at the school (domain/gaps.py).
 - The plan maximises the sum over schools and areas, with a MILP (HiGHS, through scipy.optimize.milp).
   A greedy baseline (best gain per krone first) runs on the same input; the plan returned is never worse
   than it. At the time limit the best plan found is returned with its proven gap to the optimum.
@@ -30,9 +30,21 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 DEFAULT_SUBSTITUTE_RATE = 300  # NOK per hour; ../shared/design/courses.md «Substitute cost» (range 250–400)
+KOMMUNE_RATE_MAX = 2000  # NOK per hour at most for a kommune's rate: far above every wage case there
 OTHER = "ovrige"  # the school's people outside its published yrkesgrupper (never broken down further)
 TIME_LIMIT = 10.0  # seconds the solver may take before it returns the best plan found
 MIP_REL_GAP = 1e-3  # a plan proven within 0.1 % of the best possible is called optimal (docs/planning.md)
+
+
+def kommune_rate_problem(value: float) -> str | None:
+    """Why `value` cannot be a kommune's substitute cost per hour (None: it can); NaN is never one."""
+    if not value > 0:
+        return "rate_not_positive"
+    if not value <= KOMMUNE_RATE_MAX:
+        return "rate_too_high"
+    if not float(value).is_integer():
+        return "rate_not_whole"
+    return None
 
 
 class PlanRefused(ValueError):
@@ -537,6 +549,8 @@ def plan(problem: Problem, time_limit: float = TIME_LIMIT, mip_rel_gap: float = 
             outcome = evaluate(problem, model.choice(whole))
             if outcome.objective > best.objective + 1e-9:
                 best, counts, source = outcome, whole, "milp"
+    if not best.lines:  # money for a course, but the hours (or seats) let no participant in
+        raise PlanRefused("infeasible")
     mip_gap = _gap(bound, best.objective)
     used: dict[int, int] = defaultdict(int)
     for k, n in counts.items():

@@ -13,13 +13,14 @@ the planner's refusal. A dead broker only delays it. Who may:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.domain.layout import Layout
-from webapp.domain.planning import PlanRefused
+from webapp.domain.planning import TIME_LIMIT, PlanRefused
 from webapp.models import Kommune, PlanRun, Round, SavedPlan, School, User
 from webapp.services import access, outbox
 from webapp.services.planning import PlanRequest
@@ -28,6 +29,9 @@ from webapp.services.rounds import now
 
 LEVELS = ("school", "kommune")
 WAITING = ("queued", "running")
+# A run «running» for longer than the solver's time limit and a margin was left by a worker that died;
+# a message that finds it running for less is a resend while another worker solves it
+STALE_RUN = timedelta(seconds=TIME_LIMIT + 50)
 NAME_LENGTH = 100
 
 
@@ -109,12 +113,23 @@ def request_plan(session: Session, request: PlanRequest, user_id: int | None) ->
     return run
 
 
+class RunBusy(Exception):
+    """Another worker is solving the run now: the message should come again later, not be dropped."""
+
+
+def being_solved(run: PlanRun) -> bool:
+    return run.status == "running" and run.started_at is not None and now() - run.started_at < STALE_RUN
+
+
 def start_run(session: Session, run_id: int) -> PlanRequest | None:
     """Mark a run running and return its request; None when it is gone or already finished (a message
-    delivered again). A run left running by a worker that died is started again."""
+    delivered again). RunBusy while another worker solves it; a run left running longer than STALE_RUN
+    (its worker died) is started again."""
     run = session.get(PlanRun, run_id)
     if run is None or run.status not in WAITING:
         return None
+    if being_solved(run):
+        raise RunBusy(run_id)
     run.status, run.started_at = "running", now()
     return PlanRequest.from_json(run.request)
 

@@ -34,14 +34,11 @@ class PlanRequest:
     level: str  # "school" or "kommune" (all its schools, one budget)
     unit_id: int
     budget_nok: int
-    substitute_rate: float | None = None  # NOK per hour; None: planning.DEFAULT_SUBSTITUTE_RATE
+    substitute_rate: float | None = None  # NOK per hour; None: the kommune's (resolve_rate)
     hours: float | None = None  # substitute hours available; None: no limit
     pins: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
-
-    @property
-    def rate(self) -> float:
-        return planning.DEFAULT_SUBSTITUTE_RATE if self.substitute_rate is None else self.substitute_rate
+    max_runs: int | None = None  # runs of a seat-limited course; None: one per school planned for
 
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "pins": list(self.pins), "excludes": list(self.excludes)}
@@ -51,16 +48,51 @@ class PlanRequest:
         return cls(round_id=int(data["round_id"]), level=str(data["level"]), unit_id=int(data["unit_id"]),
                    budget_nok=int(data["budget_nok"]), substitute_rate=data.get("substitute_rate"),
                    hours=data.get("hours"), pins=tuple(data.get("pins") or ()),
-                   excludes=tuple(data.get("excludes") or ()))
+                   excludes=tuple(data.get("excludes") or ()),
+                   max_runs=int(data["max_runs"]) if data.get("max_runs") else None)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A plan's substitute cost per hour and where it comes from."""
+
+    nok: float
+    source: str  # "plan": given with the plan; "kommune": set for the kommune; "default": the planner's
+    kommune: str | None = None  # the kommune's name, when it is the kommune's rate
+
+
+def plan_kommune(session: Session, level: str, unit_id: int) -> Kommune | None:
+    """The kommune of a plan: the kommune planned for, or the school's."""
+    if level == "kommune":
+        return session.get(Kommune, unit_id)
+    school = session.get(School, unit_id)
+    return school.kommune if school else None
+
+
+def default_rate(session: Session, level: str, unit_id: int) -> Rate:
+    """The rate of a plan that gives none: the one an administrator set for its kommune, else 300 kr."""
+    kommune = plan_kommune(session, level, unit_id)
+    if kommune is not None and kommune.substitute_rate_nok is not None:
+        return Rate(kommune.substitute_rate_nok, "kommune", kommune.name)
+    return Rate(planning.DEFAULT_SUBSTITUTE_RATE, "default")
+
+
+def resolve_rate(session: Session, request: PlanRequest) -> Rate:
+    """The plan's own rate if it gives one; else its kommune's; else planning.DEFAULT_SUBSTITUTE_RATE."""
+    if request.substitute_rate is not None:
+        return Rate(request.substitute_rate, "plan")
+    return default_rate(session, request.level, request.unit_id)
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a plan's numbers are read against: the schools by code, and when the figures were published."""
+    """What a plan's numbers are read against: the schools by code, when the figures were published, and the
+    substitute cost per hour used."""
 
     school_names: Mapping[str, str]
     figures_at: datetime | None
     courses: Mapping[str, Course]
+    rate: Rate
 
 
 def schools_of(session: Session, request: PlanRequest) -> list[School]:
@@ -115,12 +147,13 @@ def problem_for(session: Session, request: PlanRequest) -> tuple[planning.Proble
             rows[row.unit_id].append(row)
     needs = tuple(school_needs(by_id[i].code, rows[i]) for i in sorted(rows, key=lambda i: by_id[i].code))
     courses = {c.code: c for c in active_courses(session)}
+    rate = resolve_rate(session, request)
     problem = planning.Problem(
         schools=needs, courses=tuple(plan_course(c) for c in courses.values()),
-        budget_nok=request.budget_nok, substitute_rate=request.rate, hours=request.hours,
-        pins=request.pins, excludes=request.excludes)
+        budget_nok=request.budget_nok, substitute_rate=rate.nok, hours=request.hours,
+        pins=request.pins, excludes=request.excludes, max_runs=request.max_runs or max(len(needs), 1))
     figures_at = max((r.figures_at for rs in rows.values() for r in rs), default=None)
-    return problem, Context({s.code: s.name for s in schools}, figures_at, courses)
+    return problem, Context({s.code: s.name for s in schools}, figures_at, courses, rate)
 
 
 def run_plan(session: Session, request: PlanRequest,
@@ -163,7 +196,9 @@ def snapshot(request: PlanRequest, result: planning.Plan, context: Context) -> d
         "greedy": {"objective": round(result.greedy.objective, 4),
                    "total_cost_nok": result.greedy.total_cost_nok,
                    "lines": _lines(result.greedy, context)},
-        "runs": dict(result.runs), "substitute_rate": request.rate, "source": result.source,
+        "runs": dict(result.runs), "substitute_rate": context.rate.nok,
+        "substitute_rate_source": context.rate.source, "substitute_rate_kommune": context.rate.kommune,
+        "source": result.source,
         "bound": round(result.bound, 4), "seconds": round(result.seconds, 3),
     }
 

@@ -13,7 +13,7 @@ from webapp.models import PlanRun
 from webapp.services import plan_runs
 from webapp.services.courses import active_courses
 from webapp.services.plan_runs import PlanUnit
-from webapp.services.planning import PlanRequest
+from webapp.services.planning import PlanRequest, default_rate
 from webapp.web.planning.forms import EXCLUDE, PIN, PlanForm, course_choices
 
 bp = Blueprint("planning", __name__, url_prefix="/planlegging")
@@ -54,10 +54,12 @@ def new_plan(round_id: int, level_slug: str, unit_id: int):
     unit = unit_or_404(round_id, level_slug, unit_id, planning=True)
     catalogue = sorted(active_courses(db.session), key=lambda c: (c.title.lower(), c.code))
     form = PlanForm()
+    default = default_rate(db.session, unit.level, unit_id)
+    form.show_default(default)
     chosen: dict[str, str] = {}
     if request.method == "GET":
         start = _earlier_request(unit, request.args.get("fra", type=int))
-        form.fill(start or PlanRequest(round_id, unit.level, unit_id, 0))
+        form.fill(start or PlanRequest(round_id, unit.level, unit_id, 0), default)
         form.budget.data = form.budget.data if start else ""
         if start:
             chosen = {**{c: PIN for c in start.pins}, **{c: EXCLUDE for c in start.excludes}}
@@ -65,8 +67,8 @@ def new_plan(round_id: int, level_slug: str, unit_id: int):
         pins, excludes = course_choices(request.form, [c.code for c in catalogue])
         chosen = {**{c: PIN for c in pins}, **{c: EXCLUDE for c in excludes}}
         if form.validate_on_submit():
-            run = plan_runs.request_plan(db.session, form.plan_request(round_id, unit.level, unit_id, pins,
-                                                                       excludes), current_user.id)
+            asked = form.plan_request(round_id, unit.level, unit_id, pins, excludes, default)
+            run = plan_runs.request_plan(db.session, asked, current_user.id)
             db.session.commit()
             return redirect(url_for("planning.show_run", run_id=run.id))
     status = 422 if form.errors else 200

@@ -10,8 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 
-from webapp.domain.planning import DEFAULT_SUBSTITUTE_RATE
-from webapp.services.planning import PlanRequest
+from webapp.services.planning import PlanRequest, Rate
 
 PIN, EXCLUDE = "fest", "fjern"
 # «50 000», «50 000 kr», «50.000», «312,50»: spaces (also non-breaking) and a trailing «kr» are dropped
@@ -78,18 +77,24 @@ class PlanForm(FlaskForm):
         if value is not None and value < 0:
             raise ValidationError(_l("The hours cannot be negative."))
 
-    def fill(self, request: PlanRequest) -> None:
+    def show_default(self, default: Rate) -> None:
+        """Say where the default rate comes from: the kommune's administrator, or the estimate."""
+        if default.source == "kommune":
+            self.substitute_rate.description = _l("Set by an administrator for %(kommune)s.",
+                                                  kommune=default.kommune)
+
+    def fill(self, request: PlanRequest, default: Rate) -> None:
         self.budget.data = plain(request.budget_nok)
         self.substitute_rate.data = plain(request.substitute_rate if request.substitute_rate is not None
-                                          else DEFAULT_SUBSTITUTE_RATE)
+                                          else default.nok)
         self.hours.data = plain(request.hours)
 
     def plan_request(self, round_id: int, level: str, unit_id: int, pins: Sequence[str],
-                     excludes: Sequence[str]) -> PlanRequest:
-        """The request of a validated form."""
+                     excludes: Sequence[str], default: Rate) -> PlanRequest:
+        """The request of a validated form; the default rate (or none) leaves the rate to the kommune."""
         rate = parse_number(self.substitute_rate.data)
         return PlanRequest(round_id, level, unit_id, int(parse_number(self.budget.data) or 0),
-                           None if rate is None or rate == DEFAULT_SUBSTITUTE_RATE else rate,
+                           None if rate is None or rate == default.nok else rate,
                            parse_number(self.hours.data), tuple(pins), tuple(excludes))
 
 

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from webapp.domain.planning import OTHER
 from webapp.extensions import db
@@ -118,11 +119,16 @@ def save_run(run_id: int):
     if form.validate_on_submit():
         try:
             saved = plan_runs.save_plan(db.session, run, form.name.data or "", current_user.id)
-        except plan_runs.PlanNameTaken:
+        except (plan_runs.PlanNameTaken, IntegrityError):  # the latter: the same name saved a moment ago
             db.session.rollback()
             form.name.errors = [_("This unit already has a saved plan with that name. Choose another.")]
         else:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:  # a double click: the first save holds the name
+                db.session.rollback()
+                form.name.errors = [_("This unit already has a saved plan with that name. Choose another.")]
+                return _render_run(run, unit, save_form=form, status=422)
             flash(_("The plan is saved as «%(name)s».", name=saved.name))
             return redirect(url_for("planning.show_saved", saved_id=saved.id))
     return _render_run(run, unit, save_form=form, status=422)

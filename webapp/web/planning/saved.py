@@ -46,12 +46,18 @@ def _csv(snapshot: dict[str, Any], unit: PlanUnit, name: str, at: datetime) -> R
                     headers={"Content-Disposition": content_disposition.attachment(file_name)})
 
 
-@bp.get("/plan/<int:run_id>.csv")
-@login_required
-def run_csv(run_id: int):
+def _done_or_404(run_id: int) -> tuple[Any, PlanUnit]:
+    """A finished plan run the user may open, or the same 404 as for one they may not."""
     run, unit = run_or_404(run_id)
     if run.status != "done" or not run.result:
         abort(404)
+    return run, unit
+
+
+@bp.get("/plan/<int:run_id>.csv")
+@login_required
+def run_csv(run_id: int):
+    run, unit = _done_or_404(run_id)
     return _csv(run.result, unit, str(run.id), run.finished_at or run.created_at)
 
 
@@ -65,9 +71,7 @@ def saved_csv(saved_id: int):
 @bp.get("/plan/<int:run_id>/utskrift")
 @login_required
 def print_run(run_id: int):
-    run, unit = run_or_404(run_id)
-    if run.status != "done" or not run.result:
-        abort(404)
+    run, unit = _done_or_404(run_id)
     return render_template("planning/print.html", unit=unit, view=view_of(run.result), name=None,
                            made=run.finished_at or run.created_at)
 
