@@ -57,13 +57,17 @@ def publish_round(round_id: int, upto: int | None = None) -> None:
 def reconcile_round(round_id: int) -> None:
     """Rebuild an open round from its answers and log any difference from the incremental figures;
     publish the final figures of a closed round that has none yet (from a rebuild: its live figures
-    may be from before an upgrade)."""
+    may be from before an upgrade), and count the leader figures of one finally published before they
+    were stored."""
     found = db.session.get(Round, round_id)
     if found is not None and found.status == "open":
         aggregates.reconcile(db.session, found)
         db.session.commit()
     elif found is not None and found.status == "closed" and found.final_published_at is None:
         aggregates.rebuild(db.session, found)
+        db.session.commit()
+    elif found is not None and found.status == "closed" and found.leaders_counted_at is None:
+        publication.publish(db.session, found)  # finally published before leader figures were stored
         db.session.commit()
 
 

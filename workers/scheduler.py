@@ -22,12 +22,14 @@ DAY = 24 * 60 * 60
 def enqueue_reconciliations(app: Flask) -> int:
     """Send one reconcile_round message per open round, and per closed round whose final figures are
     not published yet (its publish_round message was lost, or an upgrade deleted figures made under an
-    earlier rule); returns how many."""
+    earlier rule) or whose leader figures are not counted yet (finally published before they were
+    stored); returns how many."""
     with app.app_context():
         try:
             ids = list(db.session.scalars(select(Round.id).where(
                 (Round.status == "open")
-                | ((Round.status == "closed") & Round.final_published_at.is_(None)))))
+                | ((Round.status == "closed") & (Round.final_published_at.is_(None)
+                                                 | Round.leaders_counted_at.is_(None))))))
         finally:
             db.session.remove()
     for round_id in ids:

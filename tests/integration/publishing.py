@@ -197,8 +197,7 @@ class ScriptedRound:
             for level, unit_id in self.all_units():
                 unit = results.unit_figures(db.session, found, level, unit_id, "")
                 by_group = results.unit_figures(db.session, found, level, unit_id, "", "yrkesgruppe")
-                side = leader.leader_side(db.session, found, level, unit_id, self.units,
-                                          config.perception_gap, codebook)
+                side = leader.leader_side(db.session, found, level, unit_id)
                 panel = perception.build(Context(questionnaire, config, "nb", unit, None, by_group, (), "",
                                                  None, (), side))
                 out.append((level, unit_id, panel.rows if panel is not None else []))
@@ -207,8 +206,9 @@ class ScriptedRound:
     def check_perception(self) -> list[str]:
         """Every staff number the perception-gap panel showed, at every step, is the published figure of
         its unit and group; a school names a group only where that figure is published; leader shares
-        appear above the school only once closed, each of at least k leaders, a fylke's and the round's
-        the sums of their kommuner's, and a unit's «all groups» is its groups' plus none or k or more."""
+        appear above the school only with the final figures (stored by the final publication), each of
+        at least k leaders, a fylke's and the round's the sums of their kommuner's, and a unit's «all
+        groups» is its groups' plus none or k or more."""
         from webapp.services import dashboard_config, leader
         from webapp.services.panels.common import group_names_of
 

@@ -237,3 +237,44 @@ def test_a_kommune_shows_the_leader_share_from_k_leaders_and_hides_it_below(app,
     elvdal = panel_rows(app, settings, "kommune", "Elvdal")
     assert elvdal[(PLAN, ASSISTANTS)][2] == "skjult (færre enn 5 ledere)"
     assert panel_rows(app, settings, "round", None)[(PLAN, ASSISTANTS)][2:4] == [60.0, 5]
+
+
+def test_the_close_window_shows_no_leader_share_and_says_it_waits_for_the_final_figures(app, settings):
+    # Given a round closed, whose final publication has not run yet (it failed, or is still to come)
+    staffed_round(app, settings, False, {code: {"assistent": said} for code, said in SAID.items()})
+    with app.app_context():
+        rounds.set_status(db.session, "Runde", "closed")
+        db.session.commit()
+    rows = panel_rows(app, settings, "kommune", "Fjordvik")
+    assert rows[(PLAN, ASSISTANTS)][2:4] == ["med de endelige tallene", "–"]
+    # When it runs, Then the shares are counted and stored, once
+    with app.app_context():
+        aggregates.rebuild(db.session, rounds.get_round(db.session, "Runde"))
+        db.session.commit()
+    assert panel_rows(app, settings, "kommune", "Fjordvik")[(PLAN, ASSISTANTS)][2:4] == [60.0, 5]
+
+
+def test_a_round_published_before_leader_shares_were_stored_gets_them_at_its_next_rebuild(app, settings):
+    from webapp.models import LeaderShareRow
+
+    leaders = {code: {"assistent": said} for code, said in SAID.items()}
+    round_id = staffed_round(app, settings, True, leaders)
+    with app.app_context():  # as the migration leaves a round finally published before it
+        db.session.execute(LeaderShareRow.__table__.delete())
+        found = rounds.get_round(db.session, "Runde")
+        final_at, found.leaders_counted_at = found.final_published_at, None
+        db.session.commit()
+    waiting = panel_rows(app, settings, "kommune", "Fjordvik")[(PLAN, ASSISTANTS)]
+    assert waiting[2] == "med de endelige tallene"
+    # When the scheduled reconciliation runs (or `laget rebuild`: the same publication), it counts them once
+    from workers import actors
+    from workers.scheduler import enqueue_reconciliations
+
+    assert enqueue_reconciliations(app) == 1
+    with app.app_context():
+        actors.reconcile_round.fn(round_id)
+        found = db.session.get(type(found), round_id)
+        assert found.final_published_at == final_at and found.leaders_counted_at is not None
+    assert enqueue_reconciliations(app) == 0
+    assert panel_rows(app, settings, "kommune", "Fjordvik")[(PLAN, ASSISTANTS)][2:4] == [60.0, 5]
+    assert panel_rows(app, settings, "round", None)[(PLAN, ASSISTANTS)][2:4] == [60.0, 5]

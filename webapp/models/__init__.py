@@ -2,7 +2,7 @@
 from webapp.models.aggregate import Aggregate
 from webapp.models.course import Course
 from webapp.models.gaps import CourseMatch, MatchState, UnitGap
-from webapp.models.leader import LeaderAnswer
+from webapp.models.leader import LeaderAnswer, LeaderShareRow
 from webapp.models.org import Fylke, Kommune, School
 from webapp.models.outbox import OutboxEvent
 from webapp.models.plan import PlanRun, SavedPlan
@@ -12,6 +12,7 @@ from webapp.models.user import User, UserSchool
 
 __all__ = [
     "Aggregate", "Answer", "Course", "CourseMatch", "Fylke", "Invitation", "Kommune", "LeaderAnswer",
+    "LeaderShareRow",
     "MatchState", "OutboxEvent", "PlanRun", "PooledResponse", "Response", "Round", "RoundSchool", "SavedPlan",
     "School",
     "ScreenOutCount", "SurveyVersion", "UnitGap", "User", "UserSchool",

@@ -45,6 +45,10 @@ class Round(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # When the close published the final figures; after that they never move (services/publication.py).
     final_published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When the leader figures above the school were counted and stored (leader_share): in the final
+    # publication's transaction, or for a round finally published before they were stored, at its next
+    # publication (`laget rebuild`); never again after that (services/leader.py).
+    leaders_counted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     survey_version: Mapped[SurveyVersion] = relationship()
 

@@ -64,8 +64,7 @@ def dashboard_page(session: Session, found: Round | None, level: str, unit_id: i
         parent = results.unit_figures(session, found, parent_level, parent_id,
                                       unit_name(session, found, parent_level, parent_id))
     source, reference_figures = reference.load(surveys_dir, questionnaire.slug)
-    leaders = (leader.leader_side(session, found, level, unit_id, units, config.perception_gap, codebook)
-               if config.perception_gap is not None else None)
+    leaders = leader.leader_side(session, found, level, unit_id) if config.perception_gap else None
     ctx = Context(questionnaire, config, locale, unit, parent, by_group, reference_figures, name,
                   parent.unit_name if parent else None, history(session, user, found, level, unit_id, unit),
                   leaders, reference.leader_ranges(surveys_dir, questionnaire.slug))

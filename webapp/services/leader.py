@@ -2,16 +2,18 @@
 
 A leader's answers are the school management's signed statements about the school, so at the school
 they are shown as they are — but only beside a staff figure that is published there (docs/privacy.md,
-«Leader answers»). Above the school, leader shares are counted only once the round is closed, from the
-answers as they stood at the close, in blocks of at least k leaders per kommune (domain/leader.py).
+«Leader answers»). Above the school, leader shares are counted once, in the transaction of the round's
+final publication, in blocks of at least k leaders per kommune (domain/leader.py), and stored; the
+pages only read the stored figures.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from webapp.domain.breakdowns import group_values
@@ -20,7 +22,8 @@ from webapp.domain.dashboard_config import PerceptionGap
 from webapp.domain.layout import Layout
 from webapp.domain.leader import LEADER_ITEMS, Cell, LeaderShare, Statement, kommune_blocks, unit_shares
 from webapp.domain.slots import row_ns
-from webapp.models import Aggregate, LeaderAnswer, Round, RoundSchool, User
+from webapp.models import Aggregate, LeaderAnswer, LeaderShareRow, Round, RoundSchool, User
+from webapp.services import dashboard_config
 from webapp.services.rounds import now
 from webapp.services.surveys import questionnaire_of
 
@@ -94,19 +97,22 @@ class LeaderSide:
 
     At a school, `statements` holds the leader's yes/no per (leader item, group), all of them (the
     panel shows only those beside a published staff figure), and `absent` the groups marked as not at
-    the school. Above, `shares` holds the blocks' sums per (leader item, group or "all"), and only when
-    the round is closed (`counted`)."""
+    the school. Above, `shares` holds the stored blocks' sums per (leader item, group or "all"), and
+    only once they are counted (`counted`: at the final publication); `closed` tells a closed round
+    waiting for its final figures from an open one."""
 
     level: str
     statements: dict[Cell, bool] = field(default_factory=dict)
     absent: frozenset[str] = frozenset()
     answered_at: datetime | None = None
+    closed: bool = False
     counted: bool = False
     shares: dict[Cell, LeaderShare] = field(default_factory=dict)
 
 
-def leader_side(session: Session, found: Round, level: str, unit_id: int, units: Layout,
-                gap: PerceptionGap, codebook: Codebook) -> LeaderSide:
+def leader_side(session: Session, found: Round, level: str, unit_id: int) -> LeaderSide:
+    """At a school, its leader's answers; above, the leader figures stored at the final publication,
+    read as they were stored (nothing is counted on reading: see `count_final`)."""
     if level == "school":
         saved = saved_answers(session, found.id, unit_id)
         if saved is None:
@@ -114,12 +120,41 @@ def leader_side(session: Session, found: Round, level: str, unit_id: int, units:
         return LeaderSide(level, {(item, g): yes for g, a in saved.groups.items() if a.present
                                   for item, yes in a.answers.items() if yes is not None},
                           frozenset(g for g, a in saved.groups.items() if not a.present), saved.answered_at)
-    if found.status != "closed":
-        return LeaderSide(level)
-    statements = counted_statements(session, found, gap, codebook)
-    blocks = kommune_blocks(statements, units.kommune_of, found.privacy_threshold)
-    kommuner = [k for k in units.kommuner if _holds(units, level, unit_id, k)]
-    return LeaderSide(level, counted=True, shares=unit_shares(blocks, kommuner))
+    if found.leaders_counted_at is None:
+        return LeaderSide(level, closed=found.status == "closed")
+    rows = session.execute(select(LeaderShareRow.statement, LeaderShareRow.grp, LeaderShareRow.yes,
+                                  LeaderShareRow.n).where(LeaderShareRow.round_id == found.id,
+                                                          LeaderShareRow.level == level,
+                                                          LeaderShareRow.unit_id == unit_id))
+    return LeaderSide(level, closed=True, counted=True,
+                      shares={(r.statement, r.grp): LeaderShare(r.yes, r.n) for r in rows})
+
+
+def count_final(session: Session, found: Round, units: Layout, codebook: Codebook,
+                surveys_dir: Path, at: datetime) -> int:
+    """Count the leader figures above the school and store them, once: called by the final publication
+    (services/publication.py) in its transaction, from the answers (frozen since the close), the school
+    staff figures it has just published and the round's kommuner as it used them. Nothing recounts them:
+    a share read in the close window, or after an organisation import moved a school, would differ from
+    this one by one school's answers (docs/privacy.md, «Leader answers»). Return how many rows."""
+    questionnaire = questionnaire_of(session, found.survey_version_id)
+    gap = dashboard_config.load(surveys_dir, questionnaire.slug).perception_gap
+    session.execute(delete(LeaderShareRow).where(LeaderShareRow.round_id == found.id))
+    rows = []
+    if gap is not None:
+        statements = counted_statements(session, found, gap, codebook)
+        blocks = kommune_blocks(statements, units.kommune_of, found.privacy_threshold)
+        for level, ids in (("kommune", units.kommuner), ("fylke", units.fylker), ("round", [0])):
+            for unit_id in ids:
+                kommuner = [k for k in units.kommuner if _holds(units, level, unit_id, k)]
+                rows.extend({"round_id": found.id, "level": level, "unit_id": unit_id, "statement": item,
+                             "grp": group, "yes": share.yes, "n": share.n}
+                            for (item, group), share in unit_shares(blocks, kommuner).items())
+    if rows:
+        session.execute(insert(LeaderShareRow), rows)
+    found.leaders_counted_at = at
+    session.flush()
+    return len(rows)
 
 
 def _holds(units: Layout, level: str, unit_id: int, kommune: int) -> bool:
@@ -150,9 +185,10 @@ def _published_staff(session: Session, found: Round, gap: PerceptionGap,
     values = group_values(questionnaire, gap.by)
     columns = {i.key: j for j, i in enumerate(codebook.items)}
     out = set()
+    # populate_existing: the final publication has just rewritten these rows with Core statements
     for row in session.scalars(select(Aggregate).where(
             Aggregate.round_id == found.id, Aggregate.kind == "published", Aggregate.level == "school",
-            Aggregate.grouping == gap.by)):
+            Aggregate.grouping == gap.by).execution_options(populate_existing=True)):
         ns = row_ns(codebook, row)
         for k, group in enumerate(values):
             out.update((row.unit_id, group, pair.staff) for pair in gap.pairs

@@ -9,7 +9,8 @@ Three kinds of aggregate rows take part (models/aggregate.py):
 
 While a round is open, published = the sums of the released blocks. When it closes, what is left is
 released in blocks too, level by level (domain/release.close), once: a closed round's figures never
-move again. docs/privacy.md has the argument.
+move again. The leader figures above the school are counted in the same transaction, once, and stored
+(services/leader.count_final). docs/privacy.md has the argument.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import logging
 from datetime import datetime
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
@@ -26,7 +28,7 @@ from webapp.domain.layout import Layout
 from webapp.domain.release import Cells, Level, Parts, close, due, release
 from webapp.domain.slots import item_ns, row_counts, slot_layout
 from webapp.models import Aggregate, Round
-from webapp.services import outbox, surveys
+from webapp.services import leader, outbox, surveys
 from webapp.services.round_units import layout, lock_round
 from webapp.services.rounds import now
 
@@ -149,6 +151,11 @@ def publish(session: Session, found: Round, at: datetime | None = None) -> int:
         changed += _publish_final(rows, units, groups, released, at)
         found.final_published_at = at
         session.flush()  # before expire_all, which would drop the unflushed mark
+        # The leader figures above the school, in this transaction, from the final figures just written
+        # and the layout they used; stored, never counted on reading (services/leader.py)
+        leader.count_final(session, found, units, codebook, current_app.config["LAGET"].surveys_dir, at)
+    elif found.leaders_counted_at is None:  # finally published before leader figures were stored: once
+        leader.count_final(session, found, units, codebook, current_app.config["LAGET"].surveys_dir, at)
     session.expire_all()
     if changed:
         log.info("round %s: %d published or released rows changed", found.id, changed)

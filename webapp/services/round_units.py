@@ -24,7 +24,7 @@ def lock_round(session: Session, found: Round) -> None:
     # What was read of the round before the lock may be old: a close committed while this transaction
     # waited must be seen, or an "open" publication would overwrite the final figures
     session.flush()
-    session.refresh(found, ["status", "final_published_at"])
+    session.refresh(found, ["status", "final_published_at", "leaders_counted_at"])
 
 
 def lock_matching(session: Session, found: Round) -> None:

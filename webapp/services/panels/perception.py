@@ -3,8 +3,8 @@
 At a school, the leader's answer per yrkesgruppe beside the staff share «to a large» or «very large
 extent» of the mirrored item — only where that staff figure is published: a group without one is not
 named at all, not even with the leader's answer (docs/privacy.md, «Leader answers»). Above the school,
-the share of leaders who said yes, counted in blocks once the round is closed (services/leader.py),
-beside the published staff share.
+the share of leaders who said yes, counted in blocks once, at the round's final publication, and stored
+(services/leader.py), beside the published staff share.
 """
 from __future__ import annotations
 
@@ -85,6 +85,8 @@ def unit_panel(ctx: Context, gap: PerceptionGap, side: LeaderSide) -> Panel:
                 continue
             if found is not None:
                 leader_cell: Any = pct(found.share)
+            elif side.closed and not side.counted:
+                leader_cell = _("with the final figures")
             elif not side.counted:
                 leader_cell = _("when the round is closed")
             else:
@@ -110,6 +112,9 @@ def unit_panel(ctx: Context, gap: PerceptionGap, side: LeaderSide) -> Panel:
 
 
 def _counting_note(side: LeaderSide, threshold: int) -> str:
+    if side.closed and not side.counted:
+        return _("The leaders' answers are counted here once, when the round's final figures are published, "
+                 "so that no one leader's answer can be read from how the figure changes.")
     if not side.counted:
         return _("The leaders' answers are counted here once the round is closed, so that no one leader's "
                  "answer can be read from how the figure changes.")
