@@ -192,6 +192,14 @@ class Plan:
 Choice = Mapping[tuple[str, str, str], int]  # (course, school, group) -> participants
 
 
+@dataclass(frozen=True)
+class _Flat:
+    sga: np.ndarray  # every candidate's needs, one after another
+    start: np.ndarray  # where each candidate's begin in `sga`
+    owner: np.ndarray  # the candidate of each entry of `sga`
+    course: np.ndarray  # each candidate's course
+
+
 @dataclass
 class _Model:
     """The problem prepared, in integer ids: the needs per (school, group, area) and per (school, area),
@@ -212,6 +220,17 @@ class _Model:
     cand_course: list[int] = field(default_factory=list)
     cand_sga: list[tuple[int, ...]] = field(default_factory=list)  # the needs a participant is trained in
     cand_cap: list[int] = field(default_factory=list)
+    _flat: _Flat | None = None
+
+    def flat(self) -> _Flat:
+        """The candidates' needs as flat arrays, made once."""
+        if self._flat is None:
+            sizes = np.fromiter((len(t) for t in self.cand_sga), dtype=np.int64, count=len(self.cand_sga))
+            start = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+            sga = np.fromiter((i for t in self.cand_sga for i in t), dtype=np.int64, count=int(sizes.sum()))
+            self._flat = _Flat(sga, start, np.repeat(np.arange(len(sizes)), sizes),
+                               np.array(self.cand_course, dtype=np.int64))
+        return self._flat
 
     def choice(self, counts: Mapping[int, int]) -> dict[tuple[str, str, str], int]:
         return {self.cand_key[k]: n for k, n in sorted(counts.items()) if n > 0}
@@ -257,9 +276,27 @@ def _prepare(problem: Problem) -> _Model:
     model = _Model(problem, courses, costs, [c.substitute_hours for c in courses],
                    [c.seats * problem.max_runs if c.seats is not None else math.inf for c in courses])
     _index_needs(model)
+    _lift_seats_that_never_bind(model)
     _add_candidates(model)
     _check_limits(model)
     return model
+
+
+def _lift_seats_that_never_bind(model: _Model) -> None:
+    """A seat limit no plan can reach is no limit: not more people need the course's areas, or the budget
+    cannot pay for more. Such a course then also beats others in `_undominated`, as an open one does."""
+    need_of: dict[str, int] = defaultdict(int)
+    for (_, _, a), n in zip(model.sga_key, model.sga_need, strict=True):
+        need_of[a] += n
+    budget = model.problem.budget_nok
+    for ci, course in enumerate(model.courses):
+        if model.seats[ci] == math.inf:
+            continue
+        most = sum(need_of[a] for a in set(course.areas))
+        if model.cost[ci] > 0:
+            most = min(most, int(budget // model.cost[ci]))
+        if model.seats[ci] >= most:
+            model.seats[ci] = math.inf
 
 
 def _index_needs(model: _Model) -> None:
@@ -288,15 +325,15 @@ def _add_candidates(model: _Model) -> None:
     masks = np.array([sum(bit[a] for a in set(c.areas)) for c in model.courses], dtype=np.int64)
     cost = np.array(model.cost, dtype=float)
     hours = np.array(model.hours if model.problem.hours is not None else [0.0] * len(model.courses))
-    unlimited = np.array([c.seats is None for c in model.courses])
+    unlimited = np.array([seats == math.inf for seats in model.seats])
     pinned = np.array([c.code in set(model.problem.pins) for c in model.courses])
     eligible: dict[object, np.ndarray] = {}
     kept: dict[tuple[object, int], np.ndarray] = {}
     schools = {s.code: s for s in model.problem.schools}
-    sga_id = {key: i for i, key in enumerate(model.sga_key)}
-    by_school_group: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for s, g, a in model.sga_key:
-        by_school_group[(s, g)].append(a)
+    by_school_group: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for i, (s, g, a) in enumerate(model.sga_key):
+        by_school_group[(s, g)][a] = i
+    course_areas = [tuple(dict.fromkeys(c.areas)) for c in model.courses]
     for (s, g), needed in by_school_group.items():
         published = schools[s].published_groups
         who: object = (g, published) if g == OTHER else g
@@ -306,13 +343,13 @@ def _add_candidates(model: _Model) -> None:
         if (who, need_mask) not in kept:
             kept[(who, need_mask)] = _undominated(masks & need_mask, eligible[who], cost, hours, unlimited,
                                                   pinned)
-        for ci in kept[(who, need_mask)]:
-            course = model.courses[ci]
-            sgas = tuple(sga_id[(s, g, a)] for a in dict.fromkeys(course.areas) if (s, g, a) in sga_id)
-            model.cand_key.append((course.code, s, g))
-            model.cand_course.append(int(ci))
+        need = model.sga_need
+        for ci in kept[(who, need_mask)].tolist():
+            sgas = tuple(needed[a] for a in course_areas[ci] if a in needed)
+            model.cand_key.append((model.courses[ci].code, s, g))
+            model.cand_course.append(ci)
             model.cand_sga.append(sgas)
-            model.cand_cap.append(max(model.sga_need[i] for i in sgas))
+            model.cand_cap.append(max(need[i] for i in sgas))
 
 
 def _undominated(rel: np.ndarray, eligible: np.ndarray, cost: np.ndarray, hours: np.ndarray,
@@ -445,6 +482,36 @@ class _Greedy:
         self.money -= m.cost[ci]
         self.hours -= m.hours[ci]
 
+    def start_from(self, counts: Mapping[int, int]) -> None:
+        """The state after adding `counts` participants (as `add` would, one by one)."""
+        m, flat = self.m, self.m.flat()
+        count = np.zeros(len(m.cand_key))
+        for k, n in counts.items():
+            count[k] = n
+        trained = np.bincount(flat.sga, weights=count[flat.owner], minlength=len(m.sga_key))
+        useful = np.minimum(trained, np.array(m.sga_need))
+        covered = np.bincount(np.array(m.sga_sa, dtype=np.int64), weights=useful, minlength=len(m.sa_key))
+        per_course = np.bincount(flat.course, weights=count, minlength=len(m.courses))
+        self.count = count.astype(int).tolist()
+        self.trained = trained.astype(int).tolist()
+        self.covered = covered.astype(int).tolist()
+        self.seats = [s - int(n) for s, n in zip(self.seats, per_course, strict=True)]
+        self.money -= float(np.dot(per_course, m.cost))
+        self.hours -= float(np.dot(per_course, m.hours))
+
+    def ratios(self) -> np.ndarray:
+        """`ratio` of every candidate at once (the heap's start)."""
+        m, flat = self.m, self.m.flat()
+        trained, covered = np.array(self.trained), np.array(self.covered)
+        n, w = np.array(m.sa_n, dtype=float), np.array(m.sa_w)
+        sa = np.array(m.sga_sa)
+        marginal = w[sa] * (2 * n[sa] - 2 * covered[sa] - 1) / n[sa]
+        per_sga = np.where(trained < np.array(m.sga_need), marginal, 0.0)
+        gains = np.add.reduceat(per_sga[flat.sga], flat.start) if len(flat.sga) else np.zeros(0)
+        gains[np.array(self.count) >= np.array(m.cand_cap)] = 0.0
+        cost = np.array(m.cost, dtype=float)[flat.course]
+        return np.where(cost > 0, gains / np.where(cost > 0, cost, 1.0), gains * 1e12)
+
     def ratio(self, k: int) -> float:
         cost = self.m.cost[self.m.cand_course[k]]
         g = self.gain(k)
@@ -454,9 +521,8 @@ class _Greedy:
 def _greedy(model: _Model, start: Mapping[int, int] | None = None) -> dict[int, int]:
     """The baseline, or (from `start`, a plan within the limits) the same rule filling what money is left."""
     state = _Greedy(model)
-    for k, n in sorted((start or {}).items()):
-        for _ in range(n):
-            state.add(k)
+    if start:
+        state.start_from(start)
     of_course: dict[int, list[int]] = defaultdict(list)
     for k, ci in enumerate(model.cand_course):
         of_course[ci].append(k)
@@ -465,7 +531,7 @@ def _greedy(model: _Model, start: Mapping[int, int] | None = None) -> dict[int, 
         ks = of_course[by_code[code]]
         if not any(state.count[k] for k in ks):
             state.add(max(ks, key=lambda k: (state.gain(k), -k)))
-    heap = [(-state.ratio(k), k) for k in range(len(model.cand_key))]
+    heap = [(-r, k) for k, r in enumerate(state.ratios().tolist())]
     heapq.heapify(heap)
     while heap:
         _, k = heapq.heappop(heap)
@@ -598,6 +664,15 @@ class _Rows:
         self.lo.append(low)
         self.hi.append(high)
 
+    def add_block(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray, low: np.ndarray,
+                  high: np.ndarray) -> None:
+        """Rows at once: `rows` numbers them from 0 within the block."""
+        self.rows.append(rows + len(self.lo))
+        self.cols.append(columns)
+        self.vals.append(values)
+        self.lo.extend(low.tolist())
+        self.hi.extend(high.tolist())
+
     def constraint(self, nvar: int) -> LinearConstraint:
         where = (np.concatenate(self.rows), np.concatenate(self.cols))
         matrix = coo_array((np.concatenate(self.vals), where), shape=(len(self.lo), nvar)).tocsr()
@@ -648,21 +723,22 @@ def _solve(model: _Model, time_limit: float, mip_rel_gap: float, integers: bool 
     """
     m, p = model, model.problem
     nx, nt = len(m.cand_key), len(m.sga_key)
-    obj, upper, integrality, y_start = _variables(model, integers)
+    obj, upper, integrality, _ = _variables(model, integers)
     nvar, cost = len(obj), np.array([m.cost[ci] for ci in m.cand_course], dtype=float)
     rows = _Rows()
-    training: list[list[int]] = [[] for _ in range(nt)]
-    for k, sgas in enumerate(m.cand_sga):
-        for i in sgas:
-            training[i].append(k)
-    for i, ks in enumerate(training):  # t ≤ Σ x of the candidates training it
-        rows.add([nx + i, *ks], [1.0] + [-1.0] * len(ks), -np.inf, 0.0)
-    groups: list[list[int]] = [[] for _ in m.sa_key]
-    for i, sa in enumerate(m.sga_sa):
-        groups[sa].append(nx + i)
-    for sa, start in enumerate(y_start):  # Σ_j y ≤ Σ_g t
-        n = m.sa_n[sa]
-        rows.add([*range(start, start + n), *groups[sa]], [1.0] * n + [-1.0] * len(groups[sa]), -np.inf, 0.0)
+    flat = m.flat()
+    sga_sa = np.array(m.sga_sa, dtype=np.int64)
+    # t[i] − Σ x of the candidates training i ≤ 0, one row per (school, group, area)
+    rows.add_block(np.concatenate((np.arange(nt), flat.sga)),
+                   np.concatenate((nx + np.arange(nt), flat.owner)),
+                   np.concatenate((np.ones(nt), -np.ones(len(flat.sga)))), np.full(nt, -np.inf), np.zeros(nt))
+    # Σ_j y[sa, j] − Σ_g t[sa, g] ≤ 0, one row per (school, area)
+    sizes = np.array(m.sa_n, dtype=np.int64)
+    y_rows = np.repeat(np.arange(len(sizes)), sizes)
+    rows.add_block(np.concatenate((y_rows, sga_sa)),
+                   np.concatenate((nx + nt + np.arange(len(y_rows)), nx + np.arange(nt))),
+                   np.concatenate((np.ones(len(y_rows)), -np.ones(nt))),
+                   np.full(len(sizes), -np.inf), np.zeros(len(sizes)))
     rows.add(range(nx), cost, -np.inf, float(p.budget_nok))
     if p.hours is not None:
         rows.add(range(nx), [m.hours[ci] for ci in m.cand_course], -np.inf, float(p.hours))
@@ -680,10 +756,11 @@ def _read(result: Any, nx: int, integers: bool) -> tuple[dict[int, float] | None
     if not integers:  # an LP solved to optimality is its own bound; one stopped early is neither
         if result.status != 0 or result.x is None:
             return None, math.inf
-        return {k: float(result.x[k]) for k in range(nx) if result.x[k] > 1e-9}, -float(result.fun)
+        x = result.x[:nx]
+        return {int(k): float(x[k]) for k in np.flatnonzero(x > 1e-9)}, -float(result.fun)
     dual = getattr(result, "mip_dual_bound", None)
     bound = -float(dual) if dual is not None and np.isfinite(dual) else math.inf
     if result.x is None:
         return None, bound
     x = np.round(result.x[:nx]).astype(int)
-    return {k: float(x[k]) for k in range(nx) if x[k] > 0}, bound
+    return {int(k): float(x[k]) for k in np.flatnonzero(x > 0)}, bound
