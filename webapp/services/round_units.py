@@ -1,7 +1,10 @@
 """A round's units as stored, and the lock that serialises writers of its figures."""
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from webapp.domain.layout import Layout
@@ -34,7 +37,23 @@ def lock_matching(session: Session, found: Round) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 8_000_000 + found.id})
     else:
-        session.execute(text("UPDATE round SET status = status WHERE id = :id"), {"id": found.id})
+        _sqlite_write_lock(session, found.id)
+
+
+def _sqlite_write_lock(session: Session, round_id: int, attempts: int = 5) -> None:
+    """Take SQLite's write lock with a no-op write. When this transaction has only read so far and another
+    holds the write lock, SQLite refuses at once rather than wait («database is locked»: both could not
+    go on). Having written nothing, the transaction loses nothing by starting over with the write, which
+    then waits its turn."""
+    for attempt in range(attempts):
+        try:
+            session.execute(text("UPDATE round SET status = status WHERE id = :id"), {"id": round_id})
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            session.rollback()
+            time.sleep(0.05 * (attempt + 1))
 
 
 def layout(session: Session, round_id: int) -> Layout:
