@@ -54,7 +54,7 @@ def test_a_school_leader_sees_the_gaps_and_courses_with_reasons(live_server, bro
     expect(page).to_have_url(re.compile(rf"/resultater/{leader['round']}/skole/{leader['school']}$"))
     gaps = page.locator("#kompetansebehov")
     expect(gaps.get_by_role("heading", name="Kompetansebehov")).to_be_visible()
-    expect(gaps.locator("[data-drawn='true']")).to_have_count(1, timeout=20_000)  # expect's own wait, not the context's
+    expect(gaps.locator("[data-drawn='true']")).to_have_count(1, timeout=20_000)
     expect(gaps.locator(".panel-question")).to_contain_text("n = ")
     # and suggestions, each a link to the offer with a reason built from the page's own figures
     suggestions = page.locator("#forslag .suggestion")
