@@ -42,10 +42,11 @@ def look_at_every_chart(page, name: str) -> dict[str, dict]:
                               " return {x: r.left + scrollX, y: r.top + scrollY,"
                               " width: r.width, height: r.height}; }")
         # Chromium offsets an element shot taller than the window
+        # (a full-page shot of a long page can take over 30 s in Chromium's software rendering here)
         if box["height"] > page.viewport_size["height"]:
-            page.screenshot(path=path, full_page=True, clip=box)
+            page.screenshot(path=path, full_page=True, clip=box, timeout=90_000)
         else:
-            figure.screenshot(path=path)
+            figure.screenshot(path=path, timeout=90_000)
         shapes[key] = figure.evaluate(GEOMETRY)
     return shapes
 
