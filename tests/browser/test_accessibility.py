@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_answering_in_browser import choose
+from tests.browser.test_answering_resume_in_browser import answered
 from tests.browser.test_dashboards_in_browser import log_in, results  # noqa: F401  (results is a fixture)
 
 AXE = os.path.join(os.path.dirname(axe_playwright_python.__file__), "axe.min.js")
@@ -74,4 +75,20 @@ def test_the_page_that_asks_before_ending_the_survey_has_no_accessibility_violat
     choose(page, "Jeg har lest informasjonen om undersøkelsen og samtykker til å delta.", "Nei")
     page.get_by_role("button", name="Neste").click()
     expect(page).to_have_url(re.compile(r"/avslutt$"))
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_summary_a_page_changed_from_it_and_the_thanks_have_no_accessibility_violations(
+        live_server, invite, phone, width, db_session):
+    page = phone(width)
+    page.goto(f"{live_server}/s/{answered(db_session, invite, width)}")
+    expect(page).to_have_url(re.compile(r"/oppsummering$"))
+    assert violations(page) == []
+    page.get_by_role("link", name="Endre – Om deg og jobben din").click()
+    expect(page).to_have_url(re.compile(r"/side/bakgrunn\?til=oppsummering$"))
+    assert violations(page) == []
+    page.get_by_role("button", name="Tilbake til oppsummeringen").click()
+    page.get_by_role("button", name="Send svarene").click()
+    expect(page).to_have_url(re.compile(r"/takk$"))
     assert violations(page) == []

@@ -101,12 +101,12 @@ def test_change_from_the_summary_comes_back_to_it(live_server, invite, new_phone
         page = context.new_page()
         page.goto(f"{live_server}/s/{token}/oppsummering")
 
-        # When they change their background with «Endre» and press «Neste»
+        # When they change their background with «Endre» and press «Tilbake til oppsummeringen»
         page.get_by_role("link", name="Endre – Om deg og jobben din").click()
         expect(page).to_have_url(re.compile(r"/side/bakgrunn\?til=oppsummering$"))
         choose(page, "Er du tillitsvalgt?", "Ja")
         shot(page, f"change-from-summary-{width}.png")
-        page.get_by_role("button", name="Neste").click()
+        page.get_by_role("button", name="Tilbake til oppsummeringen").click()
 
         # Then they are back on the summary, with the change in it
         expect(page).to_have_url(re.compile(r"/oppsummering$"))

@@ -5,14 +5,14 @@ from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Invitation
+from webapp.models import Invitation, Round
 from webapp.services import answering
 from webapp.services.answering import SUMMARY, Link, LinkProblem
 from webapp.services.messages import answer_error_message
 from webapp.services.rounds import hash_token
 from webapp.web.respond import bp
 from webapp.web.respond.forms import page_answers
-from webapp.web.respond.presenter import answer_text, page_context, summary_rows
+from webapp.web.respond.presenter import answer_text, page_context, problems_of, summary_rows
 
 # A page opened with «Change» from the summary carries ?til=oppsummering, and leads back there.
 RETURN_ARG = "til"
@@ -30,8 +30,7 @@ def show_link_problem(problem: LinkProblem):
 @bp.get("/<token>")
 def start_survey(token: str):
     """Continue where the respondent left off (the welcome page the first time)."""
-    link = answering.open_link(db.session, token)
-    return redirect(url_for(".show_page", token=token, key=link.resume_page()))
+    return redirect(_resume_url(token, answering.open_link(db.session, token)))
 
 
 @bp.route("/<token>/side/<key>", methods=["GET", "POST"])
@@ -41,12 +40,12 @@ def show_page(token: str, key: str):
     if section is None:
         abort(404)
     if not link.may_open(key):
-        return redirect(url_for(".show_page", token=token, key=link.resume_page()))
+        return redirect(_resume_url(token, link))
     values = _draft_for(link, section)
     errors: dict[str, list[str]] = {}
+    to_summary = request.args.get(RETURN_ARG) == SUMMARY
     if request.method == "POST":
         going_back = request.form.get("nav") == "back"
-        to_summary = request.args.get(RETURN_ARG) == SUMMARY
         values = page_answers(section, request.form)
         result = answering.save_page(db.session, link, key, values, going_back, to_summary)
         db.session.commit()
@@ -60,7 +59,7 @@ def show_page(token: str, key: str):
             return redirect(_page_url(token, result.next_page, to_summary))
     status = 422 if errors else 200
     return render_template("respond/page.html", values=values, errors=errors,
-                           **page_context(link, section, token)), status
+                           **page_context(link, section, token, to_summary)), status
 
 
 @bp.route("/<token>/oppsummering", methods=["GET", "POST"])
@@ -74,7 +73,7 @@ def show_summary(token: str):
             return redirect(url_for(".show_thanks", token=token))
         raise
     if not link.may_open(SUMMARY):
-        return redirect(url_for(".show_page", token=token, key=link.resume_page()))
+        return redirect(_resume_url(token, link))
     if link.end_reason():
         return redirect(url_for(".confirm_end", token=token))
     problems = []
@@ -86,8 +85,7 @@ def show_summary(token: str):
         problems = result.errors
     return render_template(
         "respond/summary.html", link=link, token=token, send_id=send_id or answering.new_send_id(),
-        rows=summary_rows(link), problems=[(p, answer_error_message(
-            p, link.questionnaire.items.get(p.key)), link.questionnaire.items.get(p.key)) for p in problems],
+        rows=summary_rows(link), problems=problems_of(link, problems),
         back_key=link.page_before(SUMMARY)), 422 if problems else 200
 
 
@@ -97,7 +95,7 @@ def show_thanks(token: str):
     invitation = _invitation(token)
     if invitation.state != "responded":
         return redirect(url_for(".start_survey", token=token))
-    return render_template("respond/thanks.html")
+    return render_template("respond/thanks.html", round=db.session.get(Round, invitation.round_id))
 
 
 @bp.route("/<token>/avslutt", methods=["GET", "POST"])
@@ -105,7 +103,7 @@ def confirm_end(token: str):
     """Ask before an answer that ends the survey uses up the link; going back keeps it open."""
     link = answering.open_link(db.session, token)
     if link.end_reason() is None:
-        return redirect(url_for(".show_page", token=token, key=link.resume_page()))
+        return redirect(_resume_url(token, link))
     if request.method == "POST":
         answering.end_survey(db.session, link)
         db.session.commit()
@@ -135,6 +133,12 @@ def _invitation(token: str) -> Invitation:
 def _draft_for(link: Link, section) -> dict:
     answers = link.answers
     return {item.key: answers[item.key] for item in section.items if item.key in answers}
+
+
+def _resume_url(token: str, link: Link) -> str:
+    """Return where the link continues: the first page not yet reached, or the summary (which is no
+    page: it has its own address, so every way back in goes through `_page_url`)."""
+    return _page_url(token, link.resume_page())
 
 
 def _page_url(token: str, key: str, to_summary: bool = False) -> str:
