@@ -10,16 +10,16 @@
     if (!message) { return; }
     // A flash on a page opened at a part of it (a redirect to «…#leder_og_ansatte»): shown at that part
     var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
-    if (target && message.classList.contains("flash") && !target.contains(message)) {
+    if (target && message.classList.contains("flash") && !target.contains(message) &&
+        target.previousElementSibling !== message) {
       target.parentNode.insertBefore(message, target);
     }
     if (!message.hasAttribute("tabindex")) { message.setAttribute("tabindex", "-1"); }
     message.focus({preventScroll: true});
     message.scrollIntoView({block: "center"});
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", show);
-  } else {
-    show();
-  }
+  // Now, and once more when the page has loaded: opening the page at a part of it (#plan-save) moves the
+  // focus away from whatever had it, when the browser scrolls to that part during the load
+  show();
+  window.addEventListener("load", function () { window.setTimeout(show, 0); });
 }());
