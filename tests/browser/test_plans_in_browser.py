@@ -173,7 +173,8 @@ def test_a_leader_plans_pins_compares_saves_exports_and_prints(live_server, brow
 
 TABLES_FIT = """() => [...document.querySelectorAll('table')].flatMap(t => {
   const box = t.closest('.table-wrap') || t.parentElement;
-  return [[t.className, t.scrollWidth, t.clientWidth], ['box of ' + t.className, box.scrollWidth, box.clientWidth]];
+  return [[t.className, t.scrollWidth, t.clientWidth],
+          ['box of ' + t.className, box.scrollWidth, box.clientWidth]];
 }).filter(([, scroll, client]) => scroll > client)"""
 
 

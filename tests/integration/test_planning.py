@@ -129,7 +129,8 @@ def test_every_suggested_course_can_be_pinned_in_the_plan(found):
     from webapp.domain.planning import PlanRefused, plan
 
     for code in ("S1", "S2"):
-        suggested = [m.course_code for m in matching.stored_matches(db.session, found, "school", school_id(code))]
+        stored = matching.stored_matches(db.session, found, "school", school_id(code))
+        suggested = [m.course_code for m in stored]
         assert suggested
         for course in suggested:
             request = planning.PlanRequest(found.id, "school", school_id(code), 10_000_000, pins=(course,))
