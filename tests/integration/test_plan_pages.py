@@ -107,7 +107,7 @@ def test_a_leader_asks_for_a_plan_and_the_worker_works_it_out(app, client, plann
     assert "data-reload" not in page
     assert "billigste kurset per dekket behov, én deltaker om gangen" in page
     # in a leader's words: a share of the need met, the best plan in plain words, the day as dd.mm.yyyy
-    assert "av kompetansebehovet dekkes av planen" in page and "vektet behov lukket" not in page
+    assert "av behovet for kompetanse dekkes av planen" in page and "vektet behov lukket" not in page
     assert "Dette er den beste planen innenfor disse rammene" in page and "0,1 prosent" not in page
     day = run.result["figures_at"][:10]
     assert f"{day[8:10]}.{day[5:7]}.{day[:4]}" in page and day not in page
