@@ -74,6 +74,12 @@ def test_a_leader_answers_on_a_phone_and_sees_the_perception_gap(live_server, br
     page.get_by_role("button", name="Lagre svarene").click()
     # Then they are back on the dashboard, at the panel with their answers beside the staff's
     expect(page.locator(".flash")).to_contain_text("Svarene dine er lagret")
+    # the message where the reader is: next to the panel the page opens at, inside the viewport, focused
+    page.wait_for_load_state("load")
+    expect(page.locator(".flash")).to_be_focused()
+    flash = page.locator(".flash").bounding_box()
+    assert flash is not None and 0 <= flash["y"] and flash["y"] + flash["height"] <= 740, flash
+    assert page.evaluate("document.querySelector('.flash').nextElementSibling.id") == "leder_og_ansatte"
     panel = page.locator("#leder_og_ansatte")
     expect(panel.get_by_role("heading", name=re.compile("Ledere og ansatte"))).to_be_visible()
     expect(panel.locator("[data-drawn='true']")).to_have_count(1, timeout=20_000)

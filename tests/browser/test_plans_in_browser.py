@@ -34,7 +34,8 @@ def leader(app, settings):
         create_user(db.session, "leder@example.org", PASSWORD, "skoleleder", school="S1")
         create_user(db.session, "tv@example.org", PASSWORD, "tillitsvalgt", kommune="Fjordvik")
         db.session.commit()
-        return {"round": round_id, "school": db.session.scalar(select(School.id).filter_by(code="S1"))}
+        school = db.session.scalar(select(School).filter_by(code="S1"))
+        return {"round": round_id, "school": school.id, "kommune": school.kommune_id}
 
 
 def log_in(page, base: str, email: str) -> None:
@@ -88,7 +89,7 @@ def test_a_leader_plans_pins_compares_saves_exports_and_prints(live_server, brow
     page.get_by_role("button", name="Lag planen").click()
     expect(page).to_have_url(re.compile(r"/planlegging/plan/\d+$"))
     expect(page.get_by_role("heading", name="Kurs i planen")).to_be_visible()
-    greedy = "den enkle regelen (billigst per lukket behov først)"
+    greedy = "billigste kurset per dekket behov, én deltaker om gangen"
     expect(page.locator(".plan-greedy")).to_contain_text(greedy)
     lines = page.locator(".plan-lines tbody tr")
     assert lines.count() >= 1
@@ -168,3 +169,59 @@ def test_a_leader_plans_pins_compares_saves_exports_and_prints(live_server, brow
     shot(reader, "tillitsvalgt", 360)
     reader.goto(run_url)
     expect(reader.get_by_role("heading", name="Fant ikke siden")).to_be_visible()
+
+
+TABLES_FIT = """() => [...document.querySelectorAll('table')].flatMap(t => {
+  const box = t.closest('.table-wrap') || t.parentElement;
+  return [[t.className, t.scrollWidth, t.clientWidth],
+          ['box of ' + t.className, box.scrollWidth, box.clientWidth]];
+}).filter(([, scroll, client]) => scroll > client)"""
+
+
+def in_view_and_focused(page, selector: str) -> None:
+    """The message is inside the viewport and has the focus."""
+    box = page.locator(selector).bounding_box()
+    height = page.viewport_size["height"]
+    assert box is not None and 0 <= box["y"] and box["y"] + min(box["height"], height) <= height, box
+    assert page.evaluate(f"document.activeElement === document.querySelector({selector!r})")
+
+
+def test_the_planners_tables_fit_1280_px_and_messages_come_into_view(live_server, browser, leader):
+    page = new_page(browser, 1280)
+    log_in(page, live_server, "leder@example.org")
+    page.goto(f"{live_server}/planlegging/{leader['round']}/skole/{leader['school']}/ny")
+    page.get_by_label("Budsjett (kr)").fill("60 000")
+    page.get_by_role("button", name="Lag planen").click()
+    expect(page.get_by_role("heading", name="Kurs i planen")).to_be_visible()
+    run_url = page.url
+    assert page.evaluate(TABLES_FIT) == []
+    # Saving without a name: the page opens at the form, the message in view and focused
+    page.get_by_role("button", name="Lagre planen").click()
+    expect(page.locator("#plan-save .error-summary")).to_contain_text("Gi planen et navn.")
+    in_view_and_focused(page, "#plan-save .error-summary")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plan-save-error-1280.png"))
+    page.get_by_label("Navn på planen").fill("Budsjettmøte mai")
+    page.get_by_role("button", name="Lagre planen").click()
+    expect(page.get_by_role("heading", name="Budsjettmøte mai")).to_be_visible()
+    in_view_and_focused(page, ".flash")
+    saved_url = page.url
+    page.goto(run_url)
+    page.get_by_label("Annet budsjett (kr)").fill("120 000")
+    page.get_by_role("button", name="Sammenlign", exact=True).click()
+    expect(page.get_by_role("heading", name="Side om side")).to_be_visible()
+    pages = {"run": run_url, "saved": saved_url, "compare": page.url, "print": saved_url + "/utskrift",
+             "list": f"{live_server}/planlegging/{leader['round']}/skole/{leader['school']}/"}
+    for name, url in pages.items():
+        page.goto(url)
+        expect(page.locator("table").first).to_be_visible()
+        assert page.evaluate(TABLES_FIT) == [], name
+        fits(page, 1280)
+    # The kommune's tillitsvalgt finds the school's saved plan on the kommune's plan page, with its school
+    reader = new_page(browser, 1280)
+    log_in(reader, live_server, "tv@example.org")
+    reader.goto(f"{live_server}/planlegging/{leader['round']}/kommune/{leader['kommune']}/")
+    schools = reader.locator("section", has=reader.get_by_role("heading", name="Lagrede planer for skolene"))
+    expect(schools.get_by_role("row", name=re.compile("Budsjettmøte mai.*Breivika skole"))).to_be_visible()
+    assert reader.evaluate(TABLES_FIT) == []
+    shot(reader, "kommune-list", 1280)

@@ -105,7 +105,12 @@ def test_a_leader_asks_for_a_plan_and_the_worker_works_it_out(app, client, plann
         assert run.result["objective"] >= run.result["greedy"]["objective"] - 1e-9
         assert db.session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
     assert "data-reload" not in page
-    assert "den enkle regelen (billigst per lukket behov først)" in page
+    assert "billigste kurset per dekket behov, én deltaker om gangen" in page
+    # in a leader's words: a share of the need met, the best plan in plain words, the day as dd.mm.yyyy
+    assert "av behovet for kompetanse dekkes av planen" in page and "vektet behov lukket" not in page
+    assert "Dette er den beste planen innenfor disse rammene" in page and "0,1 prosent" not in page
+    day = run.result["figures_at"][:10]
+    assert f"{day[8:10]}.{day[5:7]}.{day[:4]}" in page and day not in page
     assert run.result["lines"][0]["title"] in page
     assert "Fest" in page and "Fjern" in page
     # A message delivered again does not work it out again
@@ -220,7 +225,7 @@ def test_save_list_open_csv_and_print(app, client, planned):
     listing = client.get(f"/planlegging/{planned['round']}/skole/{planned['S1']}/").get_data(as_text=True)
     assert "Budsjettmøte mars" in listing and saved_url in listing
     page = client.get(saved_url).get_data(as_text=True)
-    assert "Budsjettmøte mars" in page and "den enkle regelen" in page
+    assert "Budsjettmøte mars" in page and "billigste kurset per dekket behov" in page
     # CSV: semicolons, UTF-8 with a byte order mark, one row per line, numbers that add up
     download = client.get(saved_url + ".csv")
     assert download.mimetype == "text/csv" and download.data.startswith("\ufeff".encode())

@@ -121,3 +121,49 @@ def test_a_kommune_plan_spends_one_budget_across_its_schools(found):
     assert snapshot["request"]["max_runs"] is None and all(0 < n <= 2 for n in snapshot["runs"].values())
     for area in snapshot["areas"]:
         assert area["left"] == pytest.approx(area["gap"] - area["closed"], abs=1e-3)
+
+
+def test_every_suggested_course_can_be_pinned_in_the_plan(found):
+    # The suggestions and the planner read one model of who needs what: a course suggested for a school
+    # takes someone there who needs one of its areas, so the planner never refuses to pin it
+    from webapp.domain.planning import PlanRefused, plan
+
+    for code in ("S1", "S2"):
+        stored = matching.stored_matches(db.session, found, "school", school_id(code))
+        suggested = [m.course_code for m in stored]
+        assert suggested
+        for course in suggested:
+            request = planning.PlanRequest(found.id, "school", school_id(code), 10_000_000, pins=(course,))
+            problem, _context = planning.problem_for(db.session, request)
+            try:
+                plan(problem, time_limit=0.2)
+            except PlanRefused as refused:
+                pytest.fail(f"{course} is suggested at {code} but the planner refuses it: {refused.code}")
+
+
+def test_the_demo_school_where_suggestions_and_plan_disagreed(app, settings):
+    # Elvdal sentrum in the demo: everyone who answered there is in one published yrkesgruppe, and three
+    # of them need the fagbrev that «Fagbrev på jobb» (for assistants and «annet») gives
+    from webapp.domain.planning import PlanRefused, plan
+    from webapp.services.demo import load_demo
+
+    with app.app_context():
+        load_demo(db.session, settings, "demo password 1")
+        db.session.commit()
+        found = db.session.scalar(select(Round))
+        elvdal = db.session.scalar(select(School).filter_by(name="Elvdal sentrum skole"))
+        suggested = [m.course_code for m in matching.stored_matches(db.session, found, "school", elvdal.id)]
+        assert suggested and "FAGBREV-PAA-JOBB" not in suggested
+        for course in suggested:  # each suggestion can be pinned
+            request = planning.PlanRequest(found.id, "school", elvdal.id, 1_000_000, pins=(course,))
+            problem, _context = planning.problem_for(db.session, request)
+            try:
+                plan(problem, time_limit=0.2)
+            except PlanRefused as refused:
+                pytest.fail(f"{course} is suggested but the planner refuses it: {refused.code}")
+        # the 50 000 kr plan says why money and the fagbrev need are left, and which areas it cannot count
+        shown = planning.run_plan(db.session, planning.PlanRequest(found.id, "school", elvdal.id, 50_000))
+        assert shown["unspent"]["reason"] == "nothing_to_buy" and shown["unspent"]["amount"] > 0
+        assert [(x["area"], x["reason"], x["groups"]) for x in shown["left"]] == [
+            ("fagbrev_bua", "not_for_groups", ["miljoterapeut_bsv"])]
+        assert "psykisk_helse" in shown["unpublished_areas"]

@@ -43,7 +43,31 @@ def test_retired_courses_and_courses_for_groups_not_seen_rank_as_they_should():
     ranked = rank([C("OLD", ("atferd",), active=False), C("SFO", ("atferd",), yrkesgrupper=("sfo_leder",)),
                    C("BUA", ("atferd",), yrkesgrupper=("bua",))], NEEDS, WISHES)
     assert [m.course for m in ranked] == ["BUA", "SFO"]
-    assert ranked[1].score == 18.8  # half of 37.5: no sfo_leder figures are published here
+    # bua has no figures in every area here, so its people count with «øvrige», who may take either course
+    assert ranked[1].score == ranked[0].score == 37.5
+
+
+# bua is published in every area: 6 of the 9 who need atferd are bua, the other 3 are «øvrige»
+BY_GROUP = UnitNeeds(NEEDS.areas, {"bua": {"atferd": g("atferd", 6, 8, 60.0, "bua"),
+                                           "psykisk_helse": g("psykisk_helse", 0, 8, 0.0, "bua"),
+                                           "mobbing": g("mobbing", 0, 8, 0.0, "bua")}}, NEEDS.formats)
+
+
+def test_a_course_counts_the_share_of_the_need_it_may_take():
+    ranked = rank([C("SFO", ("atferd",), yrkesgrupper=("sfo_leder",)),
+                   C("BUA", ("atferd",), yrkesgrupper=("bua",)), C("ALL", ("atferd",))], BY_GROUP, WISHES)
+    by_code = {m.course: m.score for m in ranked}
+    assert by_code == {"ALL": 37.5, "BUA": 25.0, "SFO": 12.5}  # 9, 6 and 3 of the 9 who need it
+
+
+def test_a_course_nobody_who_needs_it_may_take_is_not_suggested():
+    # Elvdal sentrum in the demo: everyone who needs fagbrev is in one published group the course is not for
+    mt = "miljoterapeut_bsv"
+    needs = UnitNeeds({"fagbrev_bua": g("fagbrev_bua", 3, 8, 30.0)},
+                      {mt: {"fagbrev_bua": g("fagbrev_bua", 3, 8, 30.0, mt)}}, None)
+    fagbrev = C("FAGBREV", ("fagbrev_bua",), "fagbrev", yrkesgrupper=("assistent", "annet"))
+    assert rank([fagbrev], needs, WISHES) == []
+    assert [m.course for m in rank([fagbrev, C("ALL", ("fagbrev_bua",))], needs, WISHES)] == ["ALL"]
 
 
 def test_a_reason_quotes_the_unit_and_only_the_published_groups():
@@ -76,4 +100,6 @@ def test_a_tie_in_cost_is_a_tie_in_whole_kroner():
 def test_a_group_without_need_in_the_area_does_not_count_as_seen():
     needs = UnitNeeds(NEEDS.areas, {"bua": {"atferd": g("atferd", 0, 8, 0.0, "bua")}}, NEEDS.formats)
     [match] = rank([C("BUA", ("atferd",), yrkesgrupper=("bua",))], needs, WISHES)
-    assert match.score == 18.8 and match.reasons[0].groups == ()
+    assert match.reasons[0].groups == ()
+    # bua has figures in one area only: its people count with «øvrige», whom a course for bua may take
+    assert match.score == 37.5

@@ -1,11 +1,13 @@
 """Courses ranked by how much of a unit's gap they address, with the published numbers behind each (pure).
 
 score(course) = Σ over the course's areas of the unit's gap score (domain/gaps.py)
-                × format fit × group fit
+                × the share of the area's need the course may take × format fit
+- who needs what, and whom a course may take, is the model the planner reads too (domain/who_needs.py):
+  a course for some yrkesgrupper takes the people of those groups who need the area, and «øvrige» when it
+  names a group not published here. A course that may take nobody who needs its areas is not suggested,
+  so every suggested course can be put in a plan.
 - format fit = 0.5 + 0.5 · the share of the unit's respondents who said the course's format suits them
   (`onsket_format`); 0.75 when that figure is not published.
-- group fit = 1 for a course for everyone, or when one of its target yrkesgrupper has a published need
-  (at least one person) in one of its areas at the unit; 0.5 otherwise.
 Ties go to the cheaper course for the school (fee less the funded share), then to the code.
 
 A reason quotes only published numbers: the unit's need in the area, the need of each target group
@@ -19,10 +21,10 @@ from typing import Protocol
 
 import numpy as np
 
+from webapp.domain import who_needs
 from webapp.domain.gaps import Counts, Gap
 
 FORMAT_MIDDLE = 0.75
-UNSEEN_GROUP_FIT = 0.5
 
 
 class Course(Protocol):
@@ -82,12 +84,10 @@ def _format_fit(course_format: str, wishes: Mapping[str, str],
     return 0.5 + 0.5 * yes / formats.n, yes
 
 
-def _group_fit(course: Course, seen: Mapping[str, frozenset[str]], areas: Sequence[str]) -> float:
-    """1 for a course for everyone or with a target group that has a published gap in its areas."""
-    if not course.yrkesgrupper:
-        return 1.0
-    return 1.0 if any(seen.get(g, frozenset()).intersection(areas) for g in course.yrkesgrupper) \
-        else UNSEEN_GROUP_FIT
+def who_needs_what(needs: UnitNeeds) -> tuple[dict[tuple[str, str], int], frozenset[str]]:
+    """The unit's needs per group (who_needs.by_group), from its gaps."""
+    per_group = {g: {a: gap.need for a, gap in by_area.items()} for g, by_area in needs.groups.items()}
+    return who_needs.by_group({a: gap.need for a, gap in needs.areas.items()}, per_group)
 
 
 def _reasons(course: Course, needs: UnitNeeds, areas: Sequence[str]) -> tuple[AreaReason, ...]:
@@ -117,16 +117,19 @@ def rank(courses: Sequence[Course], needs: UnitNeeds, wishes: Mapping[str, str],
         for area in course.areas:
             if area in column:
                 covers[i, column[area]] = 1.0
-    base = covers @ scores
-    seen = {g: frozenset(a for a, gap in by_area.items() if gap.need) for g, by_area in needs.groups.items()}
+    by_group, published = who_needs_what(needs)
     fits = {fmt: _format_fit(fmt, wishes, needs.formats) for fmt in {c.format for c in courses}}
     scored = []
-    for i in (int(k) for k in np.flatnonzero(base > 0)):
+    for i in (int(k) for k in np.flatnonzero(covers @ scores > 0)):
         course = courses[i]
         if not course.active:
             continue
-        areas = [a for a in course.areas if a in column and needs.areas[a].score > 0]
-        score = round(float(base[i]) * fits[course.format][0] * _group_fit(course, seen, areas), 1)
+        taken = who_needs.eligible_need(course.areas, course.yrkesgrupper, by_group, published)
+        areas = [a for a in course.areas if a in column and needs.areas[a].score > 0 and taken.get(a)]
+        if not areas:  # nobody it may take needs its areas here: the planner could not use it either
+            continue
+        base = sum(needs.areas[a].score * taken[a] / needs.areas[a].need for a in areas)
+        score = round(base * fits[course.format][0], 1)
         cost = round(course.fee_nok * (1 - course.funding_share))  # whole kroner: no float noise in ties
         scored.append((-score, cost, course.code, i, areas))
     scored.sort()

@@ -29,9 +29,11 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
+from webapp.domain import who_needs
+
 DEFAULT_SUBSTITUTE_RATE = 300  # NOK per hour; ../shared/design/courses.md «Substitute cost» (range 250–400)
 KOMMUNE_RATE_MAX = 2000  # NOK per hour at most for a kommune's rate: far above every wage case there
-OTHER = "ovrige"  # the school's people outside its published yrkesgrupper (never broken down further)
+OTHER = who_needs.OTHER  # the school's people outside its published yrkesgrupper (never broken down further)
 TIME_LIMIT = 10.0  # seconds the solver may take before it returns the best plan found
 MIP_REL_GAP = 1e-3  # a plan proven within 0.1 % of the best possible is called optimal (docs/planning.md)
 
@@ -237,11 +239,7 @@ class _Model:
 
 
 def _eligible(course: PlanCourse, group: str, published: frozenset[str]) -> bool:
-    if not course.groups:
-        return True
-    if group == OTHER:  # someone outside the published groups: any group the course names that is not one
-        return any(g not in published for g in course.groups)
-    return group in course.groups
+    return who_needs.eligible(course.groups, group, published)
 
 
 def _checked_courses(problem: Problem) -> list[PlanCourse]:

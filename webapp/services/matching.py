@@ -29,6 +29,9 @@ from webapp.services.rounds import now
 log = logging.getLogger(__name__)
 LEVELS = ("school", "kommune")
 STORED = 60  # matches kept per unit: the page filters within them
+# Bumped when the ranking itself changes (2: courses read who needs what as the planner does), so that a
+# stored ranking made the old way is made again, as after a change of the catalogue
+RANKING_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def catalogue_version(courses: Sequence) -> str:
     """A digest of what ranking reads of the catalogue: a change means every unit is ranked again."""
     parts = [(c.code, list(c.areas), list(c.yrkesgrupper), c.format, c.fee_nok, c.funding_share, c.active)
              for c in sorted(courses, key=lambda c: c.code)]
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([RANKING_VERSION, parts], sort_keys=True).encode()).hexdigest()
 
 
 def wishes(surveys_dir: Path) -> dict[str, str]:

@@ -186,6 +186,26 @@ def saved_plans(session: Session, round_id: int, level: str, unit_id: int) -> li
         .order_by(SavedPlan.saved_at.desc(), SavedPlan.id.desc())))
 
 
+@dataclass(frozen=True)
+class SchoolPlan:
+    plan: SavedPlan
+    school: str  # the school's name
+
+
+def school_plans(session: Session, user: User, round_id: int, kommune_id: int) -> list[SchoolPlan]:
+    """The saved plans of a kommune's schools that the user may read, newest first, each with its school."""
+    units = layout(session, round_id)
+    ids = [s for s in units.schools if units.kommune_of.get(s) == kommune_id
+           and may_read_saved(session, user, units, "school", s)]
+    if not ids:
+        return []
+    names = dict(session.execute(select(School.id, School.name).where(School.id.in_(ids))).all())
+    plans = session.scalars(select(SavedPlan).where(
+        SavedPlan.round_id == round_id, SavedPlan.level == "school", SavedPlan.unit_id.in_(ids))
+        .order_by(SavedPlan.saved_at.desc(), SavedPlan.id.desc()))
+    return [SchoolPlan(p, names.get(p.unit_id, "")) for p in plans]
+
+
 def recent_runs(session: Session, round_id: int, level: str, unit_id: int, limit: int = 10) -> list[PlanRun]:
     """The unit's latest plans asked for in the round, newest first."""
     return list(session.scalars(select(PlanRun).where(

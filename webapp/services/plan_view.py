@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -24,6 +25,34 @@ class PlanView:
     areas: list[dict[str, Any]]  # with "label"
     schools: int  # how many schools the plan covers (a kommune plan names the school on every line)
     titles: Mapping[str, str]  # course code -> title, for pinned and dropped courses
+    left: list[dict[str, Any]] = field(default_factory=list)  # why need is left, with "label" and "groups"
+    unpublished: list[str] = field(default_factory=list)  # labels of the areas the planner cannot count
+
+    @property
+    def left_by_money(self) -> list[dict[str, Any]]:
+        return [x for x in self.left if x["reason"] == "money"]
+
+    @property
+    def left_otherwise(self) -> list[dict[str, Any]]:
+        return [x for x in self.left if x["reason"] != "money"]
+
+    @property
+    def greedy_share(self) -> float | None:
+        total = self.snapshot.get("gap_total") or 0
+        return 100 * self.snapshot["greedy"]["objective"] / total if total else None
+
+    @property
+    def figures_on(self) -> str | None:
+        """The day the figures were published, as dates are written on the pages (dd.mm.yyyy)."""
+        at = self.snapshot.get("figures_at")
+        return datetime.fromisoformat(at).strftime("%d.%m.%Y") if at else None
+
+    @property
+    def greedy_equal(self) -> bool:
+        """The plan closes what the simple rule does (to the shown decimal) for the same money."""
+        greedy = self.snapshot["greedy"]
+        return (round(greedy["objective"], 1) == round(self.snapshot["objective"], 1)
+                and greedy["total_cost_nok"] == self.snapshot["total_cost_nok"])
 
     @property
     def share_closed(self) -> float | None:
@@ -54,7 +83,10 @@ def plan_view(snapshot: Mapping[str, Any], group_label: Label, area_label: Label
              for line in snapshot["lines"]]
     areas = [{**a, "label": area_label(a["area"])} for a in snapshot["areas"]]
     schools = len({a["school"] for a in snapshot["areas"]} | {line["school"] for line in snapshot["lines"]})
-    return PlanView(snapshot, snapshot["request"], lines, areas, schools, titles)
+    left = [{**x, "label": area_label(x["area"]), "group_labels": [group_label(g) for g in x["groups"]]}
+            for x in snapshot.get("left") or []]  # a plan saved before reasons were kept has none
+    unpublished = [area_label(a) for a in snapshot.get("unpublished_areas") or []]
+    return PlanView(snapshot, snapshot["request"], lines, areas, schools, titles, left, unpublished)
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.domain import gaps, planning
+from webapp.domain import gaps, plan_reasons, planning, who_needs
 from webapp.domain.courses import Course
 from webapp.models import Kommune, Round, School, UnitGap
+from webapp.services.aggregates import codebook_of
 from webapp.services.courses import active_courses
 from webapp.services.round_units import layout
 
@@ -93,6 +94,7 @@ class Context:
     figures_at: datetime | None
     courses: Mapping[str, Course]
     rate: Rate
+    unpublished: tuple[str, ...] = ()  # areas no school of the plan has a published need figure for
 
 
 def schools_of(session: Session, request: PlanRequest) -> list[School]:
@@ -108,27 +110,16 @@ def schools_of(session: Session, request: PlanRequest) -> list[School]:
 
 
 def school_needs(code: str, rows: list[UnitGap]) -> planning.SchoolNeeds:
-    """One school's planner input from its stored gap rows (`grp` "all" and one per published group)."""
+    """One school's planner input from its stored gap rows (`grp` "all" and one per published group), read
+    through the model the course suggestions read too (domain/who_needs.py)."""
     overall = {r.area: r for r in rows if r.grp == "all"}
-    per_group: dict[str, dict[str, UnitGap]] = defaultdict(dict)
+    per_group: dict[str, dict[str, int]] = defaultdict(dict)
     for r in rows:
         if r.grp != "all":
-            per_group[r.grp][r.area] = r
-    groups = sorted(g for g, areas in per_group.items() if set(overall) <= set(areas))
-    needs: dict[tuple[str, str], int] = {}
-    weights: dict[str, float] = {}
-    for area, row in overall.items():
-        if row.need <= 0:
-            continue
-        weights[area] = gaps.weight(row.strength, row.reach)
-        rest = row.need
-        for g in groups:
-            need = per_group[g][area].need
-            needs[(g, area)] = need
-            rest -= need
-        if rest > 0:
-            needs[(planning.OTHER, area)] = rest
-    return planning.SchoolNeeds(code, needs, weights, frozenset(groups))
+            per_group[r.grp][r.area] = r.need
+    needs, groups = who_needs.by_group({a: r.need for a, r in overall.items()}, per_group)
+    weights = {a: gaps.weight(r.strength, r.reach) for a, r in overall.items() if r.need > 0}
+    return planning.SchoolNeeds(code, needs, weights, groups)
 
 
 def plan_course(course: Course) -> planning.PlanCourse:
@@ -153,7 +144,19 @@ def problem_for(session: Session, request: PlanRequest) -> tuple[planning.Proble
         budget_nok=request.budget_nok, substitute_rate=rate.nok, hours=request.hours,
         pins=request.pins, excludes=request.excludes, max_runs=request.max_runs or max(len(needs), 1))
     figures_at = max((r.figures_at for rs in rows.values() for r in rs), default=None)
-    return problem, Context({s.code: s.name for s in schools}, figures_at, courses, rate)
+    return problem, Context({s.code: s.name for s in schools}, figures_at, courses, rate,
+                            _unpublished(session, request.round_id, rows))
+
+
+def _unpublished(session: Session, round_id: int, rows: Mapping[int, list[UnitGap]]) -> tuple[str, ...]:
+    """The questionnaire's areas without a stored gap at any school of the plan: their need figure is not
+    published there, so the planner cannot count them (the page says so)."""
+    found = session.get(Round, round_id)
+    if found is None:
+        return ()
+    questionnaire, _codebook = codebook_of(session, found)
+    seen = {r.area for rs in rows.values() for r in rs}
+    return tuple(a.code for a in questionnaire.areas if a.code not in seen)
 
 
 def run_plan(session: Session, request: PlanRequest,
@@ -164,7 +167,19 @@ def run_plan(session: Session, request: PlanRequest,
         raise planning.PlanRefused("no_gaps")
     problem, context = problem_for(session, request)
     result = planning.plan(problem, time_limit=time_limit)
-    return snapshot(request, result, context)
+    return {**snapshot(request, result, context), **reasons(problem, result.outcome, context)}
+
+
+def reasons(problem: planning.Problem, outcome: planning.Outcome, context: Context) -> dict[str, Any]:
+    """Why need is left per area, why money is left, and the areas the planner cannot count."""
+    left = plan_reasons.why_left(problem, outcome)
+    unspent = plan_reasons.why_unspent(problem, outcome, left)
+    return {
+        "left": [{"school": x.school, "school_name": context.school_names.get(x.school, x.school),
+                  "area": x.area, "reason": x.reason, "groups": list(x.groups), "cheapest": x.cheapest}
+                 for x in left],
+        "unspent": asdict(unspent) if unspent else None,
+        "unpublished_areas": list(context.unpublished)}
 
 
 def _lines(outcome: planning.Outcome, context: Context) -> list[dict[str, Any]]:

@@ -44,7 +44,10 @@ def list_plans(round_id: int, level_slug: str, unit_id: int):
     unit = unit_or_404(round_id, level_slug, unit_id, planning=False)
     kept = plan_runs.saved_plans(db.session, round_id, unit.level, unit_id)
     recent = plan_runs.recent_runs(db.session, round_id, unit.level, unit_id) if unit.may_plan else []
-    return render_template("planning/list.html", unit=unit, saved=kept, runs=recent, args=unit_args(unit))
+    schools = (plan_runs.school_plans(db.session, current_user, round_id, unit_id) if unit.level == "kommune"
+               else [])
+    return render_template("planning/list.html", unit=unit, saved=kept, runs=recent, schools=schools,
+                           args=unit_args(unit))
 
 
 @bp.route("/<int:round_id>/<level_slug>/<int:unit_id>/ny", methods=["GET", "POST"])
