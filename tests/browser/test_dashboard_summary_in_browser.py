@@ -101,7 +101,8 @@ def test_the_counts_say_what_they_count_on_a_phone(live_server, browser, planned
     expect(page.locator("#kpi-scope")).to_contain_text("alle skolene i fylket")
     expect(page.locator("#kpi-scope")).to_contain_text("også skoler du ikke har tilgang til")
     # … and the table of kommuner that it holds the reader's: one of two
-    expect(page.locator("#children caption")).to_have_text("Kommunene i fylket som du har tilgang til (1 av 2)")
+    expect(page.locator("#children caption")).to_have_text(
+        "Kommunene i fylket som du har tilgang til (1 av 2)")
     page.screenshot(path=str(SHOTS / "dashboard-fylke-counts-360.png"), full_page=True)
     context.close()
     # Given the administrator on the round's page, Then received answers are told from those in the figures
