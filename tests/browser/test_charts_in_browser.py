@@ -30,6 +30,8 @@ def overlaps(a, b) -> bool:
 
 
 def look_at_every_chart(page, name: str) -> dict[str, dict]:
+    # the panels that start folded draw their charts when opened
+    page.evaluate("document.querySelectorAll('details.fold').forEach(d => { d.open = true; })")
     figures = page.locator("[data-figure]")
     expect(page.locator("[data-drawn='true']")).to_have_count(figures.count(), timeout=20_000)
     shapes = {}

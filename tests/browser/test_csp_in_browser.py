@@ -83,6 +83,8 @@ def test_dashboards_draw_every_chart_under_the_policy(live_server, results, watc
     for path in (f"/resultater/{results['round']}/",
                  f"/resultater/{results['round']}/skole/{results['schools']['S1']}"):
         visit(page, live_server + path)
+        # the panels that start folded draw their charts when opened
+        page.evaluate("document.querySelectorAll('details.fold').forEach(d => { d.open = true; })")
         count = page.locator("[data-figure]").count()
         assert count >= 12
         expect(page.locator("[data-drawn='true']")).to_have_count(count, timeout=20_000)

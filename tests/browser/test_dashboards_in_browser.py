@@ -55,6 +55,8 @@ def log_in(page, base: str, email: str) -> None:
 def check_dashboard(page, name: str) -> int:
     """Every figure drew, the page fits a phone, and each panel has its question, n, table and CSV
     (or says it has too few answers, and offers neither)."""
+    # the panels that start folded draw their charts when opened
+    page.evaluate("document.querySelectorAll('details.fold').forEach(d => { d.open = true; })")
     figures = page.locator("[data-figure]")
     count = figures.count()
     assert count >= 12
@@ -106,6 +108,7 @@ def test_dashboards_draw_on_a_phone_and_respect_scopes(live_server, new_phone, r
     # and no downloads of nothing
     page.goto(f"{live_server}/resultater/{rid}/skole/{ids['S3']}")
     heat = page.locator("section#behov_yrkesgruppe")
+    heat.locator("summary h2").click()  # a panel the administrator does not need first starts folded
     expect(heat.locator(".empty-figure")).to_be_visible()
     assert heat.locator("td.num").count() == 0 and heat.locator("a.download").count() == 0
     assert heat.get_by_text("Vis som tabell").count() == 0

@@ -89,11 +89,11 @@ def test_the_admin_page_counts_a_response_as_soon_as_it_is_sent(app, admin_clien
     send(tokens[:2])
     assert db_session.scalar(select(func.count()).select_from(Response)) == 0
     # … Then the admin page says at once that the school has answers, but only that they are under 5
-    assert 'data-label="Invitasjoner">8</td>' in row() and 'data-label="Svar">under 5</td>' in row()
+    assert 'data-label="Invitasjoner">8</td>' in row() and 'data-label="Svar mottatt">under 5</td>' in row()
     assert "25 %" not in row()
     # … and once 6 have sent theirs, it shows 6 of 8 (still before any of them is in the figures)
     send(tokens[2:6])
-    assert 'data-label="Svar">6</td>' in row() and "75 %" in row()
+    assert 'data-label="Svar mottatt">6</td>' in row() and "75 %" in row()
 
 
 def test_a_broker_failure_keeps_the_event_for_the_next_pass(app, invite):

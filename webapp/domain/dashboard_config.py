@@ -14,6 +14,7 @@ from typing import Any
 from webapp.domain.leader import LEADER_ITEMS
 
 FORMAT_VERSION = 1
+ROLES = ("admin", "tillitsvalgt", "skoleleder")  # the accounts' roles (models/user.py)
 PANEL_KINDS = ("share", "agreement", "stacked")
 COLOURS = ("diverging", "most_first", "qualitative")
 
@@ -93,6 +94,12 @@ class DashboardConfig:
     compared_multi_codes: tuple[str, ...] = ()
     plain_shares: tuple[tuple[str, ...], ...] = ()
     perception_gap: PerceptionGap | None = None
+    # role -> the panels that start open for it (the others start folded); a role not named: all open
+    open_panels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def opens(self, role: str) -> frozenset[str] | None:
+        """The panel keys that start open for `role`; None when every panel does."""
+        return frozenset(self.open_panels[role]) if role in self.open_panels else None
 
     def scale(self, key: str | None) -> ScaleView:
         """How items on scale `key` are drawn; stacked in qualitative colours when the file says nothing."""
@@ -140,7 +147,8 @@ class _Parser:
                                   if "multi_codes" in comparison else ()),
             plain_shares=tuple(self.share(s, f"comparison.plain_shares[{i}]")
                                for i, s in enumerate(self.entries(comparison, "plain_shares", "comparison"))),
-            perception_gap=self.perception_gap(data.get("perception_gap")))
+            perception_gap=self.perception_gap(data.get("perception_gap")),
+            open_panels=self.open_panels(self.mapping(data, "open_panels")))
 
     def mapping(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = data.get(key, {})
@@ -231,6 +239,12 @@ class _Parser:
                      else self.codes(entry["codes"], f"{path}.codes"))
             out.append(Indicator(self.name(entry.get("item"), f"{path}.item"), codes))
         return tuple(out)
+
+    def open_panels(self, value: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+        for role in value:
+            if role not in ROLES:
+                self.error(f"open_panels.{role}", f"must be a role: {', '.join(ROLES)}")
+        return {str(k): self.keys(v, f"open_panels.{k}") for k, v in value.items() if k in ROLES}
 
     def perception_gap(self, value: Any) -> PerceptionGap | None:
         if value is None:

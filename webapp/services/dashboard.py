@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.domain.dashboard_config import DashboardConfig
 from webapp.domain.layout import Layout
 from webapp.domain.questionnaire import Questionnaire
 from webapp.models import Fylke, Kommune, Round, School, SurveyVersion, User
@@ -39,6 +40,7 @@ class DashboardPage:
     source: str  # the national figures' citation, or ""
     free_texts: list[str] | None  # administrators only
     panels: list[Panel]
+    config: DashboardConfig  # the questionnaire's dashboard file
 
     def panel(self, key: str) -> Panel | None:
         """The panel `key` when it has something to show (a hidden one offers no file either)."""
@@ -70,7 +72,7 @@ def dashboard_page(session: Session, found: Round | None, level: str, unit_id: i
                   leaders, reference.leader_ranges(surveys_dir, questionnaire.slug))
     texts = free_text.free_texts(session, found, units, level, unit_id) if user.role == "admin" else None
     return DashboardPage(found, level, unit_id, units, questionnaire, unit, parent, parent_ref, source, texts,
-                         build_panels(ctx))
+                         build_panels(ctx), config)
 
 
 def unit_name(session: Session, found: Round, level: str, unit_id: int) -> str:

@@ -39,14 +39,19 @@ class UnitLists:
     children_level: str  # "" when the unit has none
     children: list[UnitRow]
     schools: list[UnitRow]  # every school below, for the school search; empty where children are schools
+    children_total: int = 0  # the units one level below, also those outside the reader's scope
+    sees_every_school: bool = True  # whether the reader may see every school the unit's figures count
 
 
 def unit_lists(session: Session, page: DashboardPage, user: User) -> UnitLists:
     """The page's response rate, the units one level below, and every school below that the user may see."""
     invited = rounds.invitation_counts(session, page.round)  # per school, for both unit lists
-    below = page.units.children(page.level, page.unit_id)
-    return UnitLists(response_rate(session, page), (below or ("", []))[0],
-                     _children(session, page, user, invited), _schools_below(session, page, user, invited))
+    child_level, child_ids = page.units.children(page.level, page.unit_id) or ("", [])
+    schools = [s for s in page.units.schools if page.units.holds(page.level, page.unit_id, s)]
+    every = all(access.may_see(session, user, page.units, "school", s) for s in schools)
+    return UnitLists(response_rate(session, page), child_level,
+                     _children(session, page, user, invited), _schools_below(session, page, user, invited),
+                     len(child_ids), every)
 
 
 def response_rate(session: Session, page: DashboardPage) -> ResponseRate:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.models import Round
 from webapp.services.outbox import pending_count
+from webapp.services.results import published_respondents
 from webapp.services.rounds import get_round, round_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -41,6 +42,8 @@ def show_round(round_id: int):
     # and the total adds up only the schools shown, so it cannot give a small school's count away.
     shown = [r for r in rows if r.responses >= found.privacy_threshold]
     totals = (sum(r.invitations for r in rows), sum(r.responses for r in shown))
+    # The round dashboard's own n, so the page can tell received answers from those in the figures
+    published = published_respondents(db.session, found, "round", [0])[0] if found.status != "draft" else None
     return render_template("admin/round.html", round=found, rows=rows, totals=totals,
                            threshold=found.privacy_threshold, all_shown=len(shown) == len(rows),
-                           pending=pending_count(db.session))
+                           pending=pending_count(db.session), published=published)

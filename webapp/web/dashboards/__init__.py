@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 
 from webapp.extensions import db
 from webapp.models import Round, School
-from webapp.services import access, dashboard, dashboard_units, leader, plan_runs, suggestions
+from webapp.services import (access, dashboard, dashboard_contents, dashboard_units, leader, plan_runs,
+                             suggestions)
 from webapp.services.aggregates import layout
 from webapp.web import content_disposition
 from webapp.web.dashboards import downloads
@@ -98,8 +99,12 @@ def _render(round_id: int, level: str, unit_id: int):
                                       request.args.get("format"), request.args.get("area"),
                                       request.args.get("alle") == "1")
     slug = "runde" if level == "round" else next(s for s, lvl in LEVEL_SLUGS.items() if lvl == level)
-    return render_template("dashboards/unit.html", panels=page.panels, status=lists.status,
+    locale = current_language()
+    parts = dashboard_contents.parts(page, locale, courses is not None, page.free_texts is not None)
+    return render_template("dashboards/unit.html", parts=parts, opens=page.config.opens(current_user.role),
+                           top_gaps=dashboard_contents.top_gaps(page, locale), status=lists.status,
                            children=lists.children, schools=lists.schools,
+                           children_total=lists.children_total, sees_every_school=lists.sees_every_school,
                            children_level=lists.children_level, level_slug=slug, unit_id=unit_id,
                            link=unit_url, round=page.round, level=level,
                            unit=page.unit, parent=page.parent, parent_ref=page.parent_ref,
