@@ -102,7 +102,7 @@ def test_dashboards_draw_on_a_phone_and_respect_scopes(live_server, new_phone, r
     with page.expect_download() as download:
         panel.get_by_role("link", name="Last ned CSV").click()
     text = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
-    assert len(text) == 4 and text[0].startswith("Utsagn,")
+    assert len(text) == 4 and text[0].startswith("Utsagn;")  # semicolons: the dialect for Excel in Norwegian
 
     # … and a school with 6 answers but yrkesgrupper under 5 says so, with no numbers, no empty table
     # and no downloads of nothing

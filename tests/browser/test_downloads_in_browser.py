@@ -1,7 +1,10 @@
 """A download in Chromium from the real server (gunicorn), for a school whose name is not Latin-1."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -28,6 +31,12 @@ def test_chromium_saves_a_download_under_the_schools_own_name(live_server, new_p
     assert xlsx_download.value.suggested_filename.endswith(
         "Nesset_1–10-skole-sammenligning-" + today + ".xlsx")
     assert csv_download.value.failure() is None
+    # the file as Excel set to Norwegian opens it: a byte order mark, semicolons, bokmål, decimal commas
+    data = Path(csv_download.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8")), delimiter=";"))
+    assert rows[0][0] == "Indikator" and rows[0][1] == "Nesset 1–10-skole"
+    assert any("," in cell for row in rows[1:] for cell in row[1:2])
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     panel.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "download-nesset-360.png"))

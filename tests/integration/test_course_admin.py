@@ -18,7 +18,7 @@ PALS = "PALS,PALS,NUBU,atferd|klassemiljo,,veiledning,40,0,0,,20,2027-08-01,på 
 FORM = {"code": "ART-2027", "title": "ART-trenerutdanning", "provider": "ART-senteret", "description": "",
         "areas": ["atferd", "relasjon"], "yrkesgrupper": ["miljoterapeut_bsv"], "format": "kurs",
         "hours": "60", "credits": "", "fee_nok": "18 000", "seats": "16", "substitute_hours": "60",
-        "start": "2027-02-08", "place": "Sandnes", "url": "https://example.org/art", "funding_share": "",
+        "start": "2027-02-08", "place": "Sandnes", "url": "https://example.org/art", "funding_percent": "",
         "funder": ""}
 
 
@@ -79,7 +79,7 @@ def test_an_administrator_adds_a_course_and_it_is_listed(app, admin):
 
 def test_bad_values_come_back_as_errors_on_their_fields_and_store_nothing(app, admin):
     response = post_form(admin, "/admin/kurs/ny", areas=[], fee_nok="-5", url="javascript:alert(1)",
-                         funding_share="0.5", start="neste uke", hours="sju")
+                         funding_percent="50", start="neste uke", hours="sju")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="areas-error">kan ikke være tom' in page
@@ -90,6 +90,50 @@ def test_bad_values_come_back_as_errors_on_their_fields_and_store_nothing(app, a
     assert 'id="hours-error">«sju» er ikke et tall' in page
     assert "Noen felt må sjekkes" in page and 'value="ART-trenerutdanning"' in page  # the typed values stay
     assert stored(app, "ART-2027") is None
+
+
+@pytest.mark.parametrize("typed, share", [("50", 0.5), ("50 %", 0.5), ("50,5", 0.505), ("7.5%", 0.075),
+                                          ("100", 1.0)])
+def test_the_funded_share_is_typed_as_a_percent_and_stored_as_a_fraction(app, admin, typed, share):
+    response = post_form(admin, "/admin/kurs/ny", funding_percent=typed, funder="Fagforbundet")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert stored(app, "ART-2027").funding_share == pytest.approx(share)
+    with app.app_context():
+        course_id = db.session.scalar(select(Course.id).filter_by(code="ART-2027"))
+    form = admin.get(f"/admin/kurs/{course_id}").get_data(as_text=True)
+    assert f'name="funding_percent" type="text" value="{round(100 * share, 4):g}"' in form
+
+
+@pytest.mark.parametrize("lang, typed, message", [
+    ("nb", "150", "«150» er mer enn 100 %; skriv den delen av prisen som andre betaler, fra 0 til 100"),
+    ("nn", "halvparten", "«halvparten» er ikkje ein prosent; skriv eit tal frå 0 til 100, til dømes 50 for "
+                         "halvparten"),
+    ("en", "-5", "must not be negative"),
+])
+def test_a_bad_percent_says_what_is_wrong_in_the_readers_language(app, admin, lang, typed, message):
+    response = post_form(admin, f"/admin/kurs/ny?lang={lang}", funding_percent=typed, funder="KS")
+    assert response.status_code == 422
+    assert f'id="funding_percent-error">{message}<' in response.get_data(as_text=True)
+    assert stored(app, "ART-2027") is None
+
+
+def test_an_online_course_needs_no_place_and_a_course_elsewhere_does(app, admin):
+    form = admin.get("/admin/kurs/ny").get_data(as_text=True)
+    assert 'Sted <span class="required">(må fylles ut hvis kurset ikke er på nett)</span>' in form
+    assert 'Tittel <span class="required">(må fylles ut)</span>' in form
+    response = post_form(admin, "/admin/kurs/ny", place="")
+    assert response.status_code == 422
+    assert 'id="place-error">kan ikke være tom' in response.get_data(as_text=True)
+    assert post_form(admin, "/admin/kurs/ny", place="", online="y").status_code == 302
+    course = stored(app, "ART-2027")
+    assert course.online and course.place == "nett"
+    with app.app_context():
+        course_id = db.session.scalar(select(Course.id).filter_by(code="ART-2027"))
+    form = admin.get(f"/admin/kurs/{course_id}").get_data(as_text=True)
+    assert 'name="online" value="y" checked' in form and 'name="place" type="text" value=""' in form
+    # unticked again, it needs its town
+    assert post_form(admin, f"/admin/kurs/{course_id}", place="Bergen").status_code == 302
+    assert stored(app, "ART-2027").place == "Bergen" and not stored(app, "ART-2027").online
 
 
 def test_a_new_course_may_not_take_a_code_the_catalogue_has(app, admin):
@@ -108,7 +152,7 @@ def test_an_administrator_edits_a_course_but_not_its_code(app, admin):
     form = admin.get(path).get_data(as_text=True)
     assert 'value="18000"' in form and 'value="2027-02-08"' in form and "checked" in form
     response = post_form(admin, path, code="ANNEN", fee_nok="20000", start="", place="nett",
-                         funding_share="0,5", funder="Fagforbundet")
+                         funding_percent="50", funder="Fagforbundet")
     assert response.status_code == 302
     course = stored(app, "ART-2027")
     assert course.fee_nok == 20000 and course.start is None and course.online

@@ -115,14 +115,14 @@ def test_panel_tables_download_as_csv_and_excel_with_the_page_numbers(client, tw
     log_in(client, "admin@example.org")
     csv_text = client.get(f"/resultater/{first}/skole/{school_id}/d.csv").get_data().decode("utf-8-sig")
     book = load_workbook(io.BytesIO(client.get(f"/resultater/{first}/skole/{school_id}/d.xlsx").get_data()))
-    def same(cell) -> object:  # Excel keeps numbers as numbers: compare 23 and "23.0" as equal
+    def same(cell) -> object:  # Excel keeps numbers as numbers: compare 23.5 and "23,5" as equal
         text = "" if cell is None else str(cell)
         try:
-            return float(text)
+            return float(text.replace(",", "."))
         except ValueError:
             return text
     rows = [[same(c) for c in row] for row in book.active.iter_rows(values_only=True)]
-    csv_rows = [[same(c) for c in line.split(",")] for line in csv_text.splitlines()]
+    csv_rows = [[same(c) for c in line.split(";")] for line in csv_text.splitlines()]  # semicolons: Excel nb
     assert rows[9:] == csv_rows and len(csv_rows) == 4
 
 

@@ -84,7 +84,7 @@ def test_the_excel_sheet_names_round_unit_date_and_threshold_above_its_table(cli
     assert block["Tallene publisert"] == block["Lastet ned"] == _long_nb(date.today())
     assert "5" in block["Personvernterskel"]
     assert all(cell is None for cell in rows[5])
-    header = csv_rows.decode("utf-8-sig").splitlines()[0].split(",")
+    header = csv_rows.decode("utf-8-sig").splitlines()[0].split(";")
     assert [cell for cell in rows[9] if cell is not None] == header  # the table follows as before
 
 

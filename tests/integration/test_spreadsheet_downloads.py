@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from tests.conftest import ADMIN_PASSWORD as PASSWORD
 from tests.conftest import csrf_token, publish_closed_round
+from tests.integration.test_plan_pages import ask, form_url, planned, work  # noqa: F401  (planned: a fixture)
+from tests.integration.test_plan_pages import log_in as log_in_planner
 from webapp.cli import cli
 from webapp.extensions import db
 from webapp.models import School
@@ -36,7 +38,7 @@ def test_panel_downloads_read_back_with_the_names_as_text(client, published):
                                 "password": PASSWORD})
     base = f"/resultater/{round_id}/skole/{school_id}/sammenligning"
 
-    rows = list(csv.reader(io.StringIO(client.get(base + ".csv").get_data().decode("utf-8-sig"))))
+    rows = read_people_csv(client.get(base + ".csv").get_data())
     assert rows[0][1:3] == ["'" + SCHOOL, "'" + KOMMUNE]
 
     sheet = load_workbook(io.BytesIO(client.get(base + ".xlsx").get_data())).active
@@ -56,3 +58,71 @@ def test_export_aggregates_csv_quotes_the_unit_name(app, published, settings, mo
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert {row["unit"] for row in rows} == {"'" + SCHOOL}
     assert all(row["n"] == "" or row["n"].isdigit() for row in rows)
+
+
+# The dialect for people (services/spreadsheet.people_csv): what Excel set to Norwegian opens as a table.
+HEADERS = {
+    "nb": ["Kompetanseområde", "Trenger mer", "n", "Andel (%)", "Intervall (95 %)", "Behovspoeng"],
+    "nn": ["Kompetanseområde", "Treng meir", "n", "Del (%)", "Intervall (95 %)", "Behovspoeng"],
+    "en": ["Competence area", "Need more", "n", "Share (%)", "Interval (95 %)", "Gap score"],
+}
+DECIMAL = {"nb": ",", "nn": ",", "en": "."}
+
+
+def read_people_csv(data: bytes) -> list[list[str]]:
+    """The bytes as Excel reads them: a byte order mark, then semicolon-separated UTF-8 lines."""
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data[3:].decode("utf-8")
+    assert ";" in text.splitlines()[0]
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_a_dashboard_csv_is_for_excel_in_the_readers_language(client, published, lang):
+    round_id, school_id = published
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"csrf_token": csrf_token(page), "email": "admin@example.org",
+                                "password": PASSWORD})
+    answer = client.get(f"/resultater/{round_id}/skole/{school_id}/kompetansebehov.csv?lang={lang}")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    rows = read_people_csv(answer.get_data())
+    assert rows[0] == HEADERS[lang] and all(len(row) == len(HEADERS[lang]) for row in rows)
+    shares = [row[3] for row in rows[1:]]
+    assert shares and all(s.replace(DECIMAL[lang], "", 1).isdigit() for s in shares), shares
+    assert any(DECIMAL[lang] in s for s in shares)  # 12 answers: not every share is whole
+    low, high = rows[1][4].split("–")
+    assert DECIMAL[lang] in low and DECIMAL[lang] in high
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_the_plan_csv_is_the_same_dialect_in_the_readers_language(app, client, planned, lang):  # noqa: F811
+    log_in_planner(client, "leder@example.org")
+    run_url = ask(client, form_url(planned), budget="60000")
+    work(app)
+    answer = client.get(f"{run_url}.csv?lang={lang}")
+    assert answer.status_code == 200
+    rows = read_people_csv(answer.get_data())
+    assert rows[0][:3] == {"nb": ["Kurskode", "Kurs", "Tilbyder"], "nn": ["Kurskode", "Kurs", "Tilbydar"],
+                           "en": ["Course code", "Course", "Provider"]}[lang]
+    gap_header = rows.index([]) + 1
+    areas = rows[gap_header + 1:]
+    assert areas and all(DECIMAL[lang] in row[5] for row in areas)  # weighted need, two decimals
+    other = {",": ".", ".": ","}[DECIMAL[lang]]
+    assert not any(other in cell for row in areas for cell in row[5:])
+
+
+def test_the_cli_csvs_stay_machine_format(app, published, settings, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("SECRET_KEY", settings.secret_key)
+    for command in (["export-aggregates", "--round", "R", "--school", "X1", "--format", "csv"],
+                    ["gaps", "--round", "R", "--school", "X1", "--format", "csv"]):
+        result = CliRunner().invoke(cli, command, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert not result.output.startswith("\ufeff")
+        header = result.output.splitlines()[0]
+        assert "," in header and ";" not in header, header
+        rows = list(csv.DictReader(io.StringIO(result.output)))
+        numbers = [row["percent" if "percent" in row else "share"] for row in rows]
+        numbers = [value for value in numbers if value]
+        assert numbers and all("," not in value for value in numbers)
+        assert any("." in value for value in numbers)

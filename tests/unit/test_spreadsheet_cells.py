@@ -32,6 +32,9 @@ def test_a_panel_as_excel_keeps_formula_like_text_as_text_and_numbers_as_numbers
 
 
 def test_a_panel_as_csv_quotes_formula_like_text_and_keeps_negative_numbers():
-    rows = list(csv.reader(io.StringIO(panel().csv())))
-    assert rows == [["Spørsmål", '\'=HYPERLINK("http://x.example/")', "n"], ["'-2+3", "-2.5", "7"],
-                    ["'\t=cmd", "–", "-4"]]
+    for locale, minus_two_and_a_half in (("nb", "-2,5"), ("nn", "-2,5"), ("en", "-2.5")):
+        data = panel().csv(locale)
+        assert data.startswith("\ufeff".encode())
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        assert rows == [["Spørsmål", '\'=HYPERLINK("http://x.example/")', "n"],
+                        ["'-2+3", minus_two_and_a_half, "7"], ["'\t=cmd", "–", "-4"]]

@@ -237,14 +237,38 @@ class _Reader:
         return value
 
     def funding(self) -> tuple[float, str | None]:
-        """The share of the fee someone else pays (0–1), and who: each needs the other."""
-        share = self.number("funding_share", empty=0.0)
+        """The share of the fee someone else pays, and who: each needs the other. A file gives the share
+        as a fraction (`funding_share`, 0–1); the admin form as a percent (`funding_percent`, 0–100)."""
+        column = "funding_percent" if "funding_percent" in self.values else "funding_share"
+        share = self.percent(column) if column == "funding_percent" else self.number(column, empty=0.0)
         funder = self.text("funder") or None
         if share is not None and share > 1:
-            self.fail("funding_share", "share_above_one", value=self.raw("funding_share"))
+            self.fail(column, "share_above_one", value=self.raw(column))
             return 0.0, funder
         if share and not funder:
             self.fail("funder", "funder_missing")
         if funder and not share and share is not None:
-            self.fail("funding_share", "share_missing")
+            self.fail(column, "share_missing")
         return share or 0.0, funder
+
+    def percent(self, column: str) -> float | None:
+        """A percent from 0 to 100 as a fraction: «50», «50 %», «12,5» (0.0 when empty)."""
+        value = self.raw(column).translate(_GROUPING).removesuffix("%")
+        if not value:
+            return 0.0
+        if not _NUMBER.fullmatch(value):
+            self.fail(column, "not_a_percent", value=self.raw(column))
+            return None
+        number = float(value.replace(",", "."))
+        if number < 0:
+            self.fail(column, "negative")
+            return None
+        if number > 100:
+            self.fail(column, "percent_above_100", value=self.raw(column))
+            return None
+        return number / 100
+
+
+def share_as_percent(share: float) -> str:
+    """A stored funding share (0.5) as the admin form shows it («50»)."""
+    return f"{round(100 * share, 4):g}"

@@ -49,6 +49,10 @@ def problem_message(problem: CourseProblem) -> str:
         "bad_url": lambda: _("«%(value)s» is not a complete web address", value=p.get("value")),
         "share_above_one": lambda: _("«%(value)s» is more than 1; write the share as a fraction from 0 to 1, "
                                      "for example 0.5 for half", value=p.get("value")),
+        "not_a_percent": lambda: _("«%(value)s» is not a percent; write a number from 0 to 100, for "
+                                   "example 50 for half", value=p.get("value")),
+        "percent_above_100": lambda: _("«%(value)s» is more than 100 %%; write the part of the fee that "
+                                       "others pay, from 0 to 100", value=p.get("value")),
         "funder_missing": lambda: _("a funding share needs the name of the funder"),
         "share_missing": lambda: _("a funder needs a funding share above 0"),
         "duplicate_code": lambda: _("the code %(code)s is also on line %(other)d", code=p.get("code"),

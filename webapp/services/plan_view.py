@@ -2,8 +2,6 @@
 language, totals, the comparison of two plans, and the CSV file."""
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from webapp.services.spreadsheet import safe_row
+from webapp.services.spreadsheet import decimal_text, people_csv
 
 Label = Callable[[str], str]
 LineKey = tuple[str, str, str]  # (course, school, yrkesgruppe)
@@ -146,31 +144,27 @@ def compare(first: PlanView, second: PlanView) -> Comparison:
     return Comparison(first, second, added, removed, changed)
 
 
-def plan_csv(view: PlanView) -> str:
-    """The plan's lines as CSV for a spreadsheet (semicolons; numbers with a decimal point), then the
-    gap left per area; the caller adds the byte order mark."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(safe_row([
+def plan_csv(view: PlanView, locale: str) -> bytes:
+    """The plan's lines as a CSV for people (services/spreadsheet.people_csv), then the gap left per area."""
+    rows: list[list[Any]] = [[
         _("Course code"), _("Course"), _("Provider"), _("School code"), _("School"), _("Occupational group"),
         _("Participants"), _("Fee (NOK)"), _("Funding (NOK)"), _("Substitute cost (NOK)"),
-        _("Cost (NOK)"), _("Need closed")]))
+        _("Cost (NOK)"), _("Need closed")]]
     for ln in view.lines:
-        closes = ", ".join(f"{c['label']}: {c['closed']:.2f}" for c in ln["closes"])
-        writer.writerow(safe_row([ln["course"], ln["title"], ln["provider"], ln["school"], ln["school_name"],
-                                  ln["group_label"], ln["participants"], ln["fee_nok"], ln["funding_nok"],
-                                  ln["substitute_nok"], ln["cost_nok"], closes]))
+        closes = ", ".join(f"{c['label']}: {decimal_text(c['closed'], locale, 2)}" for c in ln["closes"])
+        rows.append([ln["course"], ln["title"], ln["provider"], ln["school"], ln["school_name"],
+                     ln["group_label"], ln["participants"], ln["fee_nok"], ln["funding_nok"],
+                     ln["substitute_nok"], ln["cost_nok"], closes])
     s = view.snapshot
-    writer.writerow(safe_row([_("Total"), "", "", "", "", "", sum(ln["participants"] for ln in view.lines),
-                              s["fee_nok"], s["funding_nok"], s["substitute_nok"], s["total_cost_nok"],
-                              f"{s['objective']:.2f}"]))
-    writer.writerow([])
-    writer.writerow(safe_row([_("School code"), _("School"), _("Competence area"), _("People who need it"),
-                              _("Trained"), _("Weighted need"), _("Closed"), _("Left")]))
-    for a in view.areas:
-        writer.writerow(safe_row([a["school"], a["school_name"], a["label"], a["need"], a["trained"],
-                                  f"{a['gap']:.2f}", f"{a['closed']:.2f}", f"{a['left']:.2f}"]))
-    return out.getvalue()
+    rows.append([_("Total"), "", "", "", "", "", sum(ln["participants"] for ln in view.lines),
+                 s["fee_nok"], s["funding_nok"], s["substitute_nok"], s["total_cost_nok"],
+                 round(s["objective"], 2)])
+    rows.append([])
+    rows.append([_("School code"), _("School"), _("Competence area"), _("People who need it"),
+                 _("Trained"), _("Weighted need"), _("Closed"), _("Left")])
+    rows.extend([a["school"], a["school_name"], a["label"], a["need"], a["trained"], round(a["gap"], 2),
+                 round(a["closed"], 2), round(a["left"], 2)] for a in view.areas)
+    return people_csv(rows, locale)
 
 
 def course_titles(codes: Sequence[str], lookup: Mapping[str, str]) -> dict[str, str]:

@@ -1,7 +1,6 @@
 """What every dashboard panel shares: the Panel it returns, the Context it reads, and their helpers."""
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from webapp.figures import charts, palettes
 from webapp.services import reference
 from webapp.services.leader import LeaderSide
 from webapp.services.results import UnitFigures
-from webapp.services.spreadsheet import safe_row
+from webapp.services.spreadsheet import people_csv, safe_row
 
 
 @dataclass
@@ -55,12 +54,9 @@ class Panel:
         book.save(out)
         return out.getvalue()
 
-    def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(safe_row(self.header))
-        writer.writerows(safe_row(row) for row in self.rows)
-        return out.getvalue()
+    def csv(self, locale: str) -> bytes:
+        """The table as a CSV for people in the reader's language (services/spreadsheet.people_csv)."""
+        return people_csv([self.header, *self.rows], locale)
 
 
 History = Sequence[tuple[str, UnitFigures]]

@@ -11,6 +11,7 @@ from webapp.domain.gaps import Gap
 from webapp.figures import charts
 from webapp.services import gaps
 from webapp.services.panels.common import Context, Panel, group_names, n_range
+from webapp.services.spreadsheet import decimal_text
 
 
 def _unit_gaps(ctx: Context) -> gaps.UnitGaps:
@@ -32,8 +33,7 @@ def overall(ctx: Context, result: gaps.UnitGaps) -> Panel:
     names = [labels[g.area] for g in ordered]
     figure = charts.gap_bars(names, [g.share for g in ordered], [g.low for g in ordered],
                              [g.high for g in ordered], [g.n for g in ordered], _("Need more competence"))
-    rows = [[labels[g.area], g.need, g.n, g.share, f"{_number(g.low)}–{_number(g.high)}", g.score]
-            for g in ordered]
+    rows = [[labels[g.area], g.need, g.n, g.share, _interval(g, ctx.locale), g.score] for g in ordered]
     return Panel("kompetansebehov", _("Competence needs"),
                  _("Share who need more competence in each area, with its uncertainty, largest gap first"),
                  n_range([g.n for g in ordered]), figure,
@@ -72,5 +72,5 @@ def by_group(ctx: Context, result: gaps.UnitGaps) -> Panel:
                  shown=bool(groups) and any(v is not None for row in values for v in row))
 
 
-def _number(value: float) -> str:
-    return f"{value:.1f}"
+def _interval(gap: Gap, locale: str) -> str:
+    return f"{decimal_text(gap.low, locale, 1)}–{decimal_text(gap.high, locale, 1)}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
 
-from webapp.domain.courses import ONGOING
+from webapp.domain.courses import ONGOING, ONLINE, share_as_percent
 from webapp.domain.vocabulary import Vocabulary
 
 
@@ -35,15 +35,16 @@ class CourseForm(FlaskForm):
     substitute_hours = StringField(_l("Substitute hours per participant"),
                                    description=_l("Hours taken from work time; a substitute covers them."))
     start = StringField(_l("Start"), description=_l("Empty when there is no fixed start (løpende)."))
-    place = StringField(_l("Place"), description=_l("A town, or «nett» for a course taken online."))
+    online = BooleanField(_l("Online course: taken on the web, with no place to travel to"))
+    place = StringField(_l("Place"), description=_l("The town where the course is held."))
     url = StringField(_l("Link"), description=_l("The offer's web page, starting with https://."))
-    funding_share = StringField(_l("Funding share"), description=_l(
-        "The part of the fee someone else pays, from 0 to 1 (0.5 is half). Empty when nobody does."))
+    funding_percent = StringField(_l("Share of the fee paid by others (%)"), description=_l(
+        "From 0 to 100: 50 when someone else pays half. Empty when nobody does."))
     funder = StringField(_l("Funder"), description=_l("Who pays that share, e.g. Fagforbundet."))
 
     # The fields whose text goes to the course rules as it is.
     TEXTS = ("code", "title", "provider", "description", "place", "url", "funder", "hours", "credits",
-             "fee_nok", "seats", "substitute_hours", "funding_share")
+             "fee_nok", "seats", "substitute_hours", "funding_percent")
 
     def offer_choices(self, terms: Vocabulary, language: str) -> None:
         self.areas.choices = [(t.code, t.text(language)) for t in terms.areas]
@@ -57,12 +58,20 @@ class CourseForm(FlaskForm):
         texts["yrkesgrupper"] = "|".join(self.yrkesgrupper.data or [])
         texts["format"] = self.format.data or ""
         texts["start"] = (self.start.data or "").strip() or ONGOING
+        if self.online.data:
+            texts["place"] = ONLINE
         return texts
 
     def fill(self, values: dict[str, str]) -> None:
         """Show a stored course's texts (from courses.course_values)."""
         for name in self.TEXTS:
-            self[name].data = values[name]
+            if name != "funding_percent":
+                self[name].data = values[name]
+        share = float(values["funding_share"] or 0)
+        self.funding_percent.data = share_as_percent(share) if share else ""
+        self.online.data = values["place"] == ONLINE
+        if self.online.data:
+            self.place.data = ""
         self.start.data = "" if values["start"] == ONGOING else values["start"]
         self.areas.data = [c for c in values["areas"].split("|") if c]
         self.yrkesgrupper.data = [c for c in values["yrkesgrupper"].split("|") if c]

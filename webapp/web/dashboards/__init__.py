@@ -73,8 +73,8 @@ def download_panel(round_id: int, level_slug: str, unit_id: int, panel_key: str,
     level = "round" if level_slug == "runde" else LEVEL_SLUGS.get(level_slug) or abort(404)
     page = _page(round_id, level, unit_id)
     panel = page.panel(panel_key) or abort(404)
-    if fmt == "csv":  # CSV stays bare for machines; the sheet names its round, unit, date and threshold
-        body, mimetype = ("\ufeff" + panel.csv()).encode(), "text/csv"
+    if fmt == "csv":  # the table alone; the sheet names its round, unit, date and threshold above it
+        body, mimetype = panel.csv(current_language()), "text/csv"
     else:
         body, mimetype = panel.xlsx(downloads.title_block(page.unit)), XLSX
     name = downloads.download_name(page.unit, panel.key, fmt)

@@ -15,6 +15,7 @@ from webapp.services.planning import PlanRequest
 from webapp.web import content_disposition
 from webapp.web.planning import bp, run_or_404, unit_args
 from webapp.web.planning.runs import _run_changed, view_of
+from webapp.web.templating import current_language
 
 
 def saved_or_404(saved_id: int, planning: bool = False) -> tuple[SavedPlan, PlanUnit]:
@@ -40,7 +41,7 @@ def change_saved(saved_id: int):
 
 
 def _csv(snapshot: dict[str, Any], unit: PlanUnit, name: str, at: datetime) -> Response:
-    body = ("\ufeff" + plan_view.plan_csv(view_of(snapshot))).encode()
+    body = plan_view.plan_csv(view_of(snapshot), current_language())
     file_name = "-".join(["laget", "plan", unit.round.name, unit.name, name, at.date().isoformat()]) + ".csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": content_disposition.attachment(file_name)})
