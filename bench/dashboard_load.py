@@ -4,7 +4,9 @@ Setup: the demo (`laget demo --no-serve`) in a SQLite file of its own, served by
 runs it (tests.processes.gunicorn: 2 workers × 4 threads, started here and stopped at the end). Debian's
 Chromium (/usr/bin/chromium) through Playwright opens the log-in page in a fresh browser context (an
 empty cache) and logs in as the demo's school leader, who lands on their school's dashboard. Timed: from
-the click on «Logg inn» until the first `.js-plotly-plot` holds a drawn `<svg>`; counted: the
+the click on «Logg inn» until the first `.js-plotly-plot` holds a drawn `<svg>`, looked for at every
+frame the browser paints (so: the first frame that shows a chart; static/js/dashboard.js draws all
+the figures in one task, so that frame comes when the last of them is drawn); counted: the
 `encodedDataLength` of every response from that click on (CDP `Network.loadingFinished`: bytes on the
 wire, headers included), the log-in POST, its redirects, the page and every file it loads.
 
