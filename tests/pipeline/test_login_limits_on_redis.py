@@ -72,7 +72,7 @@ def test_successful_log_ins_count_nothing_in_redis_while_wrong_guesses_do(app, d
     web = gunicorn(database_url, port, redis_server.url, TRUSTED_PROXY_COUNT="1").start()
     try:
         base_url = f"http://127.0.0.1:{port}"
-        wait_for_http(f"{base_url}/healthz", web)
+        wait_for_http(f"{base_url}/healthz", web, timeout=90)  # a loaded machine
 
         # Given three accounts logging in in turn from one client, six times each, over both processes …
         codes = [attempt(base_url, email, PASSWORD, CLIENT) for _round in range(6) for email in emails]
