@@ -31,13 +31,21 @@ chaos: install ## run the fault suite under load, check the promises, write docs
 
 install: $(STAMP) translations
 
-# Quiet on success (one line); pip's whole log only when the install fails.
+# One line per step and per package pip fetches, so a first run that takes minutes shows it is moving;
+# pip's whole log goes to $(VENV)/install.log and is printed in full when the install fails.
 $(STAMP): pyproject.toml
-	@echo "Installing Laget and its dependencies into $(VENV) (the first time only) ..."
+	@echo "Installing Laget and its dependencies into $(VENV) (the first time only; a minute or two) ..."
 	@$(PYTHON) -m venv $(VENV)
-	@{ $(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e ".[test]"; } \
-		> $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@rm -f $(VENV)/install.log $(VENV)/install.status
+	@echo "  upgrading pip"
+	@$(BIN)/pip install --upgrade pip > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@echo "  installing the packages (pip's whole log: $(VENV)/install.log)"
+	@{ $(BIN)/pip install --progress-bar off -e ".[test]" 2>&1; echo $$? > $(VENV)/install.status; } \
+		| tee -a $(VENV)/install.log | grep --line-buffered -E '^(Collecting|Installing collected)' \
+		| sed -e 's/^Collecting \([^ ]*\).*/    \1/' -e 's/^Installing collected.*/  unpacking them .../'
+	@test "$$(cat $(VENV)/install.status)" = 0 || { echo "pip failed; its log:"; cat $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
+	@echo "  done"
 
 translations: $(STAMP)
 	@$(BIN)/pybabel -q compile --use-fuzzy -d webapp/translations -f

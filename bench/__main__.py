@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 from bench.common import PROJECT_ROOT, Section, machine_facts, table
 
-BENCHMARKS = ["bench.submission", "bench.aggregation", "bench.gaps", "bench.planning", "bench.latency"]
+BENCHMARKS = ["bench.submission", "bench.aggregation", "bench.gaps", "bench.planning", "bench.latency",
+              "bench.dashboard_load"]
 OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 

@@ -12,6 +12,6 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     settings = settings or Settings.from_env()
     settings.validate()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # webapp/web/static_files.py serves /static/
     app_setup.configure(app, settings)
     return app

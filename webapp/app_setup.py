@@ -133,9 +133,11 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.web.leader import bp as leader_bp
     from webapp.web.planning import bp as planning_bp
     from webapp.web.respond import bp as respond_bp
+    from webapp.web import static_files
     from webapp.web.security_headers import add_security_headers
     from webapp.web.templating import register_template_helpers
 
+    static_files.register(app)
     app.register_blueprint(respond_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(courses_bp)

@@ -89,9 +89,10 @@ def test_an_address_is_refused_after_ten_attempts_whatever_x_forwarded_for_says(
 
 
 def test_guesses_at_the_password_form_count_against_the_account(app, client, accounts):
-    # Given a log-in and four wrong current passwords on the password form: five attempts at the account …
+    # Given a log-in (which counts nothing: it was right) and five wrong current passwords on the password
+    # form: five attempts at the account …
     assert attempt(client, "admin@example.org", PASSWORD).status_code == 302
-    for _ in range(4):
+    for _ in range(5):
         page = client.get("/konto/passord").get_data(as_text=True)
         wrong = client.post("/konto/passord", data={
             "csrf_token": csrf_token(page), "current_password": "a wrong guess",
@@ -99,7 +100,7 @@ def test_guesses_at_the_password_form_count_against_the_account(app, client, acc
             environ_base={"REMOTE_ADDR": ADDRESS})
         assert wrong.status_code == 422
 
-    # Then a log-in to it from elsewhere is refused, and so is a fifth guess on the form, with its form
+    # Then a log-in to it from elsewhere is refused, and so is a sixth guess on the form, with its form
     other = app.test_client()
     refused = attempt(other, "admin@example.org", PASSWORD, address="203.0.113.30")
     assert refused.status_code == 429 and "For mange forsøk" in refused.get_data(as_text=True)
@@ -123,3 +124,46 @@ def test_an_unknown_email_costs_the_same_key_derivation_as_a_wrong_password(app,
         stored = db.session.scalar(select(User.password_hash).filter_by(email="admin@example.org"))
     method = stored.split("$", 1)[0]
     assert method.startswith("scrypt:") and unknown_account_hash().split("$", 1)[0] == method
+
+
+def log_out(client) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert client.post("/logout", data={"csrf_token": csrf_token(page)}).status_code == 302
+
+
+def test_successful_log_ins_never_bring_anyone_closer_to_a_lockout(app, client, accounts):
+    # Given three accounts that log in and out in turn from one address, six times each: eighteen
+    # log-ins, more than the address's ten and each account's five attempts …
+    with app.app_context():
+        create_user(db.session, "leder@example.org", PASSWORD, "admin")
+        db.session.commit()
+    emails = ["admin@example.org", "tv@example.org", "leder@example.org"]
+    codes = []
+    for _round in range(6):
+        for email in emails:
+            codes.append(attempt(client, email, PASSWORD).status_code)
+            log_out(client)
+
+    # Then none was refused
+    assert codes == [302] * 18
+
+
+def test_wrong_guesses_are_still_refused_after_successful_log_ins(app, client, accounts):
+    # Given successful log-ins from one address, with four wrong guesses at one account among them …
+    for _ in range(4):
+        assert attempt(client, "tv@example.org", PASSWORD).status_code == 302
+        log_out(client)
+    for _ in range(4):
+        assert attempt(client, "admin@example.org", "wrong password").status_code == 422
+    assert attempt(client, "admin@example.org", PASSWORD).status_code == 302
+    log_out(client)
+
+    # When a fifth wrong guess comes (the right log-in between gave back only its own attempt) …
+    assert attempt(client, "admin@example.org", "wrong password").status_code == 422
+
+    # Then the account is refused, even with the right password, from any address
+    assert attempt(client, "admin@example.org", PASSWORD, address="203.0.113.40").status_code == 429
+    # … and five more wrong guesses from the address (ten in all) leave it refused too
+    for number in range(5):
+        assert attempt(client, f"nobody{number}@example.org", "wrong password").status_code == 422
+    assert attempt(client, "tv@example.org", PASSWORD).status_code == 429

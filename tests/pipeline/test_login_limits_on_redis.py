@@ -60,3 +60,29 @@ def test_gunicorn_behind_a_proxy_limits_log_ins_in_redis_without_storing_who(app
     finally:
         web.stop()
     assert "admin@example.org" not in web.output() and "203.0.113" not in web.output()
+
+
+def test_successful_log_ins_count_nothing_in_redis_while_wrong_guesses_do(app, database_url, redis_server):
+    emails = ["admin@example.org", "tv@example.org", "leder@example.org"]
+    with app.app_context():
+        for email in emails:
+            create_user(db.session, email, PASSWORD, "admin")
+        db.session.commit()
+    port = free_port()
+    web = gunicorn(database_url, port, redis_server.url, TRUSTED_PROXY_COUNT="1").start()
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{base_url}/healthz", web, timeout=90)  # a loaded machine
+
+        # Given three accounts logging in in turn from one client, six times each, over both processes …
+        codes = [attempt(base_url, email, PASSWORD, CLIENT) for _round in range(6) for email in emails]
+
+        # Then none is refused
+        assert codes == [302] * 18
+
+        # … while ten wrong guesses from that client still leave its eleventh attempt refused
+        for number in range(10):
+            assert attempt(base_url, f"nobody{number}@example.org", "wrong password", CLIENT) == 422
+        assert attempt(base_url, "admin@example.org", PASSWORD, CLIENT) == 429
+    finally:
+        web.stop()

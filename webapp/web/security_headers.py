@@ -32,7 +32,7 @@ HEADERS = {
 }
 # Files that hold nothing personal keep their long cache lifetime; everything else may be a personal
 # link, figures within someone's scope or a download of them, and must not stay in any cache.
-CACHEABLE_ENDPOINTS = frozenset({"static", "dashboards.plotly_js"})
+CACHEABLE_ENDPOINTS = frozenset({"static"})  # webapp/web/static_files.py sets their Cache-Control
 
 
 def add_security_headers(response: Response) -> Response:

@@ -13,7 +13,7 @@ from webapp.extensions import db, login_manager
 from webapp.models import User
 from webapp.services import users
 from webapp.web.auth.forms import LoginForm, PasswordForm
-from webapp.web.auth.limits import account_logged_in, account_tried, limit_password_guesses
+from webapp.web.auth.limits import account_logged_in, account_tried, give_back_attempt, limit_password_guesses
 
 bp = Blueprint("auth", __name__)
 
@@ -59,6 +59,7 @@ def log_in():
     if form.validate_on_submit():
         user = users.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
+            give_back_attempt()
             login_user(user)
             target = request.args.get("next", "")
             home = url_for("admin.show_overview" if user.role == "admin" else "home.go_home")
@@ -100,6 +101,7 @@ def change_password():
             form.new_password.errors.append(str(exc))
         else:
             db.session.commit()
+            give_back_attempt()
             login_user(user)  # this session carries the new version
             flash(_("Your password is changed, and you are logged out everywhere else."))
             return redirect(url_for("auth.change_password"))

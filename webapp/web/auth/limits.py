@@ -1,14 +1,16 @@
 """Limits on guessing passwords, per client address and per account, with Flask-Limiter.
 
-Every attempt counts, right or wrong, before the password is looked at: counting only failures
-would let a burst of parallel guesses all pass the check before the first is counted. The keys are
-HMACs under the app's secret, so neither an e-mail nor an address is stored in the limiter's keys
+Every attempt counts before the password is looked at: counting only failures afterwards would let a
+burst of parallel guesses all pass the check before the first is counted. A right password then gives
+its attempt back (give_back_attempt), so that only wrong guesses bring anyone closer to a lockout.
+The keys are HMACs under the app's secret, so neither an e-mail nor an address is stored in the limiter's keys
 or in its log lines, and nobody with only Redis can test a guessed e-mail against them.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -22,6 +24,8 @@ from flask_login import current_user
 
 from webapp.extensions import limiter
 from webapp.services.users import normalise_email
+
+log = logging.getLogger(__name__)
 
 
 def client_address() -> str:
@@ -59,6 +63,25 @@ def limit_password_guesses(account: Callable[[], str], page: Callable[[str], str
         return limiter.shared_limit(_per_address, scope="password-guesses-per-address",
                                     key_func=client_address, methods=["POST"], on_breach=refuse)(view)
     return decorate
+
+
+def give_back_attempt() -> None:
+    """Take this request's attempt off its account's and its address's counters: it was right.
+
+    A moving window cannot drop one entry, so each window is emptied and the attempts that were in it
+    besides this one are counted again, as of now: wrong guesses never count less, and a successful
+    log-in counts nothing. Should the limiter's storage fail here, the attempt stays counted and the
+    log-in goes on.
+    """
+    for counted in limiter.current_limits:
+        try:
+            others = counted.limit.amount - counted.remaining - 1
+            counted.limiter.clear(counted.limit, *counted.request_args)
+            if others > 0:
+                counted.limiter.hit(counted.limit, *counted.request_args, cost=others)
+        except Exception as error:  # noqa: BLE001 — a limiter that is away must not refuse a right password
+            log.warning("a successful attempt could not be given back to the log-in limit (%s)",
+                        type(error).__name__)
 
 
 def _per_address() -> str:

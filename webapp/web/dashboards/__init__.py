@@ -1,10 +1,7 @@
 """Dashboards for a school, a kommune and the round; every figure with its question, n, table and CSV."""
 from __future__ import annotations
 
-import os
-
-import plotly
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,13 +16,6 @@ from webapp.web.templating import current_language
 
 bp = Blueprint("dashboards", __name__, url_prefix="/resultater")
 LEVEL_SLUGS = {"skole": "school", "kommune": "kommune", "fylke": "fylke"}
-
-
-@bp.get("/plotly.min.js")
-def plotly_js():
-    """plotly.js from the installed package: no CDN, cached for a long time."""
-    path = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
-    return send_file(path, mimetype="text/javascript", max_age=30 * 24 * 3600)
 
 
 @bp.get("/")
