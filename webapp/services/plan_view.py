@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from webapp.domain.dates import shown_day
 from webapp.services.spreadsheet import decimal_text, people_csv
 
 Label = Callable[[str], str]
@@ -43,7 +44,7 @@ class PlanView:
     def figures_on(self) -> str | None:
         """The day the figures were published, as dates are written on the pages (dd.mm.yyyy)."""
         at = self.snapshot.get("figures_at")
-        return datetime.fromisoformat(at).strftime("%d.%m.%Y") if at else None
+        return shown_day(datetime.fromisoformat(at)) if at else None
 
     @property
     def greedy_equal(self) -> bool:

@@ -1,6 +1,7 @@
 """Numbers on pages in the reader's locale: «64,9» and «1 234» in bokmål and nynorsk, «64.9» in English.
 
-Downloads keep the dot (CSV is for machines); only what a page shows goes through this filter.
+Downloads for people write their numbers with services.spreadsheet (the same decimal comma); the
+command line and the JSON API keep the dot.
 """
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from urllib.parse import quote, urlencode
 from flask import Flask, request
 from flask_babel import get_locale
 
+from webapp.domain.dates import shown_day
 from webapp.domain.texts import pick
 from webapp.web.numbers import number
 
@@ -45,4 +46,5 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(tr=definition_text, current_language=current_language,
                                  language_url=language_url, current_path=current_path)
     app.jinja_env.filters["num"] = number
+    app.jinja_env.filters["day"] = shown_day
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from webapp.domain.dashboard_config import Mirror, PerceptionGap
+from webapp.domain.dates import shown_day
 from webapp.domain.leader import ALL
 from webapp.figures import charts
 from webapp.services import reference
@@ -63,7 +64,7 @@ def school_panel(ctx: Context, gap: PerceptionGap, side: LeaderSide) -> Panel | 
     figure = charts.share_bars(categories, [charts.Series(_("Staff: to a large or very large extent"),
                                                           values, ns)])
     notes = [_("The leader's answers are the school management's own statement about the school, not an "
-               "anonymous survey answer; saved %(day)s.", day=side.answered_at.strftime("%d.%m.%Y")),
+               "anonymous survey answer; saved %(day)s.", day=shown_day(side.answered_at)),
              _("Only groups whose staff figures are shown here are listed.")] + _national(ctx)
     return Panel(KEY, _title(), _("The school leader's yes or no, next to the share of staff who answer "
                                   "«to a large» or «very large extent» to the same statement"),

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
+from webapp.domain.dates import shown_day
 from webapp.services.results import UnitFigures
 
 
@@ -28,12 +28,12 @@ def download_name(unit: UnitFigures, panel_key: str, fmt: str) -> str:
 
 def title_block(unit: UnitFigures) -> list[tuple[str, str]]:
     """The lines above an Excel table: which round and unit, the figures' date, the privacy threshold."""
-    published = format_date(unit.published_at, "long") if unit.published_at else "–"
+    published = shown_day(unit.published_at) or "–"
     return [
         (_("Round"), unit.round_name),
         (_("Unit"), f"{unit.unit_name} ({level_name(unit.level)})"),
         (_("Figures published"), published),
-        (_("Downloaded"), format_date(date.today(), "long")),
+        (_("Downloaded"), shown_day(date.today())),
         (_("Privacy threshold"),
          _("No figure rests on the answers of fewer than %(n)d people.", n=unit.threshold)),
     ]
