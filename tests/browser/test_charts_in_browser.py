@@ -77,3 +77,54 @@ def test_every_chart_reads_at_360_and_1280(live_server, browser, results):  # no
             check(look_at_every_chart(page, f"round-{width}"), phone=width < 600, numbers=True)
         finally:
             context.close()
+
+
+# What the gap chart («Kompetansebehov») and every bar chart draw (issue 18, items 6 and 14)
+DRAWN = """el => {
+  const box = el.getBoundingClientRect();
+  const rel = r => ({left: r.left - box.left, right: r.right - box.left, top: r.top - box.top,
+                     bottom: r.bottom - box.top});
+  return {width: box.width,
+          ticks: [...el.querySelectorAll('.xtick text')].map(n => ({text: n.textContent,
+                                                                     ...rel(n.getBoundingClientRect())})),
+          bars: [...el.querySelectorAll('.barlayer .point path')].map(n => rel(n.getBoundingClientRect()))
+                  .filter(r => r.right - r.left > 0.5),
+          notes: [...el.querySelectorAll('.annotation')].map(n => ({text: n.textContent,
+                                                                    ...rel(n.getBoundingClientRect())}))};
+}"""
+
+
+def test_the_gap_chart_has_every_area_a_percent_axis_and_values_at_the_bars(live_server, browser,
+                                                                            results, questionnaire):  # noqa: F811
+    rid, ids = results["round"], results["schools"]
+    areas = ["".join(a.label["nb"].split()) for a in questionnaire.areas]
+    for width, height in ((360, 740), (1280, 900)):
+        context = browser.new_context(**{**PHONE, "viewport": {"width": width, "height": height}})
+        try:
+            page = context.new_page()
+            log_in(page, live_server, "admin@example.org")
+            page.goto(f"{live_server}/resultater/{rid}/skole/{ids['S1']}")
+            figures = page.locator("[data-figure]")
+            expect(page.locator("[data-drawn='true']")).to_have_count(figures.count(), timeout=20_000)
+            gaps = page.locator("#kompetansebehov [data-figure]").evaluate(DRAWN)
+            # Every area of the questionnaire has its row: a bar, or a row that says it is hidden
+            texts = ["".join(n["text"].split()) for n in gaps["notes"]]
+            assert [a for a in areas if a not in texts] == [], width
+            # Need and wish are told apart by the chart's own legend
+            legend = page.locator("#kompetansebehov .legend .legendtext").all_text_contents()
+            assert any("elevgruppen" in t for t in legend) and any("ønsker" in t for t in legend), legend
+            # Each value stands left of where the bars start, not at the end of its whisker
+            values = [n for n in gaps["notes"] if n["text"].isdigit()]
+            start = min(b["left"] for b in gaps["bars"])
+            assert values and all(v["right"] <= start + 1 for v in values), (start, values)
+            # Every bar chart has a value axis in percent, its labels inside the figure
+            for k in range(figures.count()):
+                drawn = figures.nth(k).evaluate(DRAWN)
+                if not drawn["bars"]:
+                    continue
+                ticks = [t["text"] for t in drawn["ticks"]]
+                assert "0 %" in ticks and "100 %" in ticks, (k, ticks)
+                assert all(0 <= t["left"] and t["right"] <= drawn["width"] for t in drawn["ticks"]), k
+            page.locator("#kompetansebehov").screenshot(path=str(ARTIFACTS / f"gaps-axis-{width}.png"))
+        finally:
+            context.close()

@@ -26,5 +26,5 @@ def build(ctx: Context) -> Panel | None:
                  n_range([n for row in ns for n in row]),
                  charts.heatmap([label for label, _a, _b in groups], [names[y] for y in columns], values, ns),
                  [_("Pupil group"), *[names[y] for y in columns]], rows,
-                 [_("Empty cells: too few answers in that group to be shown.")],
+                 [_("«–»: too few answers in that group to be shown.")],
                  shown=any(v is not None for row in values for v in row))
