@@ -14,19 +14,21 @@ from webapp.services.results import Figure, UnitFigures
 HIDDEN = ("psykisk_helse",)  # the need question about this pupil group had too few answers here
 
 
-def figures(questionnaire) -> UnitFigures:
+def figures(questionnaire, groups: tuple[str, ...] = ("all",), grouping: str = "all") -> UnitFigures:
     """A school whose every figure is published (n = 8, half «ja» / the top answers), but the need flag
-    of the areas in HIDDEN."""
+    of the areas in HIDDEN, and in the group «assistent» also that of «mobbing»."""
     found: dict[tuple[str, str], Figure] = {}
-    for key, item in questionnaire.items.items():
-        found[(key, "all")] = Figure(key, "all", 8, {o.code: (4 if k in (0, len(item.options) - 1) else 0)
-                                                      for k, o in enumerate(item.options)})
-    for area in questionnaire.areas:
-        key = needs.flag_key(area.code)
-        found[(key, "all")] = (Figure(key, "all", None, None) if area.code in HIDDEN
-                               else Figure(key, "all", 8, {"ja": 3, "nei": 5}))
-    return UnitFigures(1, "Høst 2026", "school", 1, "Breivika skole", "all", ("all",), {"all": 8}, found,
-                       None, 5, True)
+    for group in groups:
+        for key, item in questionnaire.items.items():
+            found[(key, group)] = Figure(key, group, 8, {o.code: (4 if k in (0, len(item.options) - 1) else 0)
+                                                         for k, o in enumerate(item.options)})
+        for area in questionnaire.areas:
+            key = needs.flag_key(area.code)
+            hidden = area.code in HIDDEN or (group == "assistent" and area.code == "mobbing")
+            found[(key, group)] = (Figure(key, group, None, None) if hidden
+                                   else Figure(key, group, 8, {"ja": 3, "nei": 5}))
+    return UnitFigures(1, "Høst 2026", "school", 1, "Breivika skole", grouping, groups,
+                       dict.fromkeys(groups, 8), found, None, 5, True)
 
 
 @pytest.fixture()
@@ -60,3 +62,17 @@ def test_need_and_wish_are_two_series_of_the_chart(panel):
     assert labels["mobbing"] in drawn[need["name"]]     # fed by the need question about the pupil group
     assert labels["relasjon"] in drawn[wish["name"]]    # chosen among the wishes
     assert labels["fagbrev_bua"] in drawn[wish["name"]]  # a wished format
+
+
+def test_the_note_under_the_groups_chart_names_the_dash_its_cells_show(app, questionnaire):
+    config = dashboard_config.load(PROJECT_ROOT / "surveys", "kompetanse-og-anerkjennelse")
+    by_group = figures(questionnaire, ("all", "bua", "assistent"), "yrkesgruppe")
+    ctx = Context(questionnaire, config, "nb", figures(questionnaire), None, by_group, (), "Breivika skole",
+                  None)
+    with app.test_request_context("/?lang=nb"):
+        found = gaps.build(ctx)[1]
+    mobbing = [row for row in found.rows if row[0].startswith("Mobbing")][0]
+    assert mobbing[1:] == [37.5, "–"]  # «bua» shown, «assistent» hidden
+    assert "–" in found.figure["data"][0]["text"][[r[0] for r in found.rows].index(mobbing[0])]
+    assert found.notes == ["«–»: for få svar i gruppen til at tallene kan vises."]
+    assert not any("Tomme celler" in note for note in found.notes)

@@ -11,7 +11,7 @@ from webapp.domain.gaps import Gap
 from webapp.domain.questionnaire import Area
 from webapp.figures import charts, gap_chart
 from webapp.services import gaps
-from webapp.services.panels.common import Context, Panel, group_names, n_range
+from webapp.services.panels.common import Context, Panel, dash_note, group_names, n_range
 
 
 def _unit_gaps(ctx: Context) -> gaps.UnitGaps:
@@ -86,7 +86,7 @@ def by_group(ctx: Context, result: gaps.UnitGaps) -> Panel:
                  charts.heatmap([labels[a.area] for a in areas], columns, values, ns) if groups and areas
                  else {"data": [], "layout": {}},
                  [_("Competence area"), *columns], rows,
-                 [_("«–»: too few answers in that group to be shown.")],
+                 dash_note(values),
                  shown=bool(groups) and any(v is not None for row in values for v in row))
 
 
