@@ -1,4 +1,5 @@
-"""The dashboard charts in headless Chromium at 360 px and 1280 px: numbers on the bars, nothing cut off,
+"""The dashboard charts in headless Chromium at 360 px and 1280 px: numbers on the bars, a value axis in
+percent, every competence area in the gap chart with its value at its bar, nothing cut off,
 nothing drawn through a label, no rotated labels on a phone. Every figure is saved to tests/artifacts/."""
 from __future__ import annotations
 
@@ -66,8 +67,9 @@ def check(shapes: dict[str, dict], phone: bool, numbers: bool = False) -> None:
         assert any(t.isdigit() for t in shapes[key]["bartext"]), key
 
 
-def test_every_chart_reads_at_360_and_1280(live_server, browser, results):  # noqa: F811
+def test_every_chart_reads_at_360_and_1280(live_server, browser, results, questionnaire):  # noqa: F811
     rid, ids = results["round"], results["schools"]
+    areas = [a.label["nb"] for a in questionnaire.areas]
     for width, height in ((360, 740), (1280, 900)):
         context = browser.new_context(**{**PHONE, "viewport": {"width": width, "height": height}})
         try:
@@ -75,7 +77,46 @@ def test_every_chart_reads_at_360_and_1280(live_server, browser, results):  # no
             log_in(page, live_server, "admin@example.org")
             page.goto(f"{live_server}/resultater/{rid}/skole/{ids['S1']}")
             check(look_at_every_chart(page, f"school-{width}"), phone=width < 600)
+            check_gaps_and_axes(page, areas)  # issue 18, items 6 and 14
             page.goto(f"{live_server}/resultater/{rid}/")
             check(look_at_every_chart(page, f"round-{width}"), phone=width < 600, numbers=True)
         finally:
             context.close()
+
+
+# What the gap chart («Kompetansebehov») and every bar chart draw (issue 18, items 6 and 14)
+DRAWN = """el => {
+  const box = el.getBoundingClientRect();
+  const rel = r => ({left: r.left - box.left, right: r.right - box.left, top: r.top - box.top,
+                     bottom: r.bottom - box.top});
+  return {width: box.width,
+          ticks: [...el.querySelectorAll('.xtick text')].map(n => ({text: n.textContent,
+                                                                     ...rel(n.getBoundingClientRect())})),
+          bars: [...el.querySelectorAll('.barlayer .point path')].map(n => rel(n.getBoundingClientRect()))
+                  .filter(r => r.right - r.left > 0.5),
+          notes: [...el.querySelectorAll('.annotation')].map(n => ({text: n.textContent,
+                                                                    ...rel(n.getBoundingClientRect())}))};
+}"""
+
+
+def check_gaps_and_axes(page, areas: list[str]) -> None:
+    """The gap chart has a row for every area, tells need and wish apart, and stands each value left of
+    where the bars start (not at its whisker's end); every bar chart has a value axis in percent."""
+    gaps = page.locator("#kompetansebehov [data-figure]").evaluate(DRAWN)
+    # Every area of the questionnaire has its row: a bar, or a row that says it is hidden
+    texts = ["".join(n["text"].split()) for n in gaps["notes"]]
+    assert [a for a in areas if "".join(a.split()) not in texts] == []
+    # Need and wish are told apart by the chart's own legend
+    legend = page.locator("#kompetansebehov .legend .legendtext").all_text_contents()
+    assert any("elevgruppen" in t for t in legend) and any("ønsker" in t for t in legend), legend
+    values = [n for n in gaps["notes"] if n["text"].isdigit()]
+    start = min(b["left"] for b in gaps["bars"])
+    assert values and all(v["right"] <= start + 1 for v in values), (start, values)
+    figures = page.locator("[data-figure]")
+    for k in range(figures.count()):
+        drawn = figures.nth(k).evaluate(DRAWN)
+        if not drawn["bars"]:
+            continue
+        ticks = [t["text"] for t in drawn["ticks"]]
+        assert "0 %" in ticks and "100 %" in ticks, (k, ticks)
+        assert all(0 <= t["left"] and t["right"] <= drawn["width"] for t in drawn["ticks"]), (k, ticks)

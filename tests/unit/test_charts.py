@@ -3,7 +3,7 @@ from itertools import pairwise
 
 import plotly.graph_objects as go
 
-from webapp.figures import charts, palettes
+from webapp.figures import charts, gap_chart, palettes
 
 CATEGORIES = ["elever med særskilte behov",
               "elever med mye fravær og en lang etikett som må brytes over flere linjer"]
@@ -136,3 +136,65 @@ def test_a_hidden_row_says_so_instead_of_staying_empty():
         valid(spec)
         said = [a for a in spec["layout"]["annotations"] if a["text"] == charts.hidden_text()]
         assert [a["y"] for a in said] == [CATEGORIES[1]]
+
+
+# Issue 18, item 14: a value axis with percent ticks, gap values at their bars (not at the whisker's end),
+# a one-column heatmap drawn as bars. Item 6: the gap chart tells need and wish apart, and a hidden
+# area keeps its row, saying so.
+
+def test_every_bar_chart_has_a_value_axis_in_percent():
+    specs = {"share": charts.share_bars(CATEGORIES, [charts.Series("Skolen", [40.0, 60.0], [12, 12])]),
+             "stacked": charts.stacked_distribution(CATEGORIES, ["Dårlig", "Godt"], [[30.0, 70.0], None],
+                                                    [9, None]),
+             "diverging": charts.diverging_bars(CATEGORIES, ["Uenig", "Enig"], [[30.0, 70.0], None],
+                                                 [9, None]),
+             "gaps": gap_chart.gap_bars(CATEGORIES, [40.0, 10.0], [20.0, 2.0], [62.0, 30.0], [12, 12],
+                                     ["Behov", "Ønske"])}
+    for name, spec in specs.items():
+        valid(spec)
+        axis = spec["layout"]["xaxis"]
+        assert axis["showticklabels"] is True, name
+        assert "0 %" in axis["ticktext"] and "100 %" in axis["ticktext"], name
+        assert all(not t.startswith("-") for t in axis["ticktext"]), name  # disagreeing is a share too
+        assert min(axis["tickvals"]) >= axis["range"][0] and max(axis["tickvals"]) <= axis["range"][1], name
+
+
+def test_a_gap_value_stands_at_its_bar_not_at_the_end_of_its_whisker():
+    spec = gap_chart.gap_bars(CATEGORIES, [67.0, 10.0], [45.0, 2.0], [90.0, 30.0], [9, 12],
+                              ["Behov", "Behov"])
+    valid(spec)
+    values = [a for a in spec["layout"]["annotations"] if a["text"] in ("67", "10")]
+    assert [a["text"] for a in values] == ["67", "10"]
+    for value in values:  # in a column at the bars' base, left of where every bar starts
+        assert value["xref"] == "paper" and value["x"] == 0 and value["xanchor"] == "right"
+    assert spec["layout"]["margin"]["l"] >= 28  # the column has room to the left of the bars
+
+
+def test_the_gap_chart_tells_need_and_wish_apart_in_its_legend():
+    kinds = ["Trenger mer kompetanse", "Vil lære mer"]
+    spec = gap_chart.gap_bars(CATEGORIES, [40.0, 25.0], [20.0, 10.0], [62.0, 45.0], [12, 12], kinds)
+    valid(spec)
+    need, wish = spec["data"]
+    assert (need["name"], wish["name"]) == tuple(kinds) and spec["layout"]["showlegend"] is True
+    assert need["marker"]["color"] != wish["marker"]["color"]
+    assert need["x"] == [40.0, None] and wish["x"] == [None, 25.0]  # each area in the series it belongs to
+    assert spec["layout"]["barmode"] == "overlay"  # one bar per row, not a slot left empty for the other
+
+
+def test_a_hidden_area_keeps_its_row_in_the_gap_chart_and_says_so():
+    spec = gap_chart.gap_bars(CATEGORIES, [40.0, None], [20.0, None], [62.0, None], [12, None],
+                              ["Behov", "Behov"])
+    valid(spec)
+    said = [a for a in spec["layout"]["annotations"] if a["text"] == charts.hidden_text()]
+    assert [a["y"] for a in said] == [CATEGORIES[1]]
+    assert all(CATEGORIES[1] in t["y"] for t in spec["data"])
+    assert spec["layout"]["showlegend"] is True  # one kind: the legend still says what the bars are
+
+
+def test_a_heatmap_with_one_column_is_a_bar_chart_named_by_its_column():
+    spec = charts.heatmap(CATEGORIES, ["Miljøterapeut"], [[50.0], [None]], [[10], [None]])
+    valid(spec)
+    (bars,) = spec["data"]
+    assert bars["type"] == "bar" and bars["name"] == "Miljøterapeut" and spec["layout"]["showlegend"] is True
+    assert bars["text"] == ["50", "–"]  # a hidden cell shows the same «–» as a heatmap's
+    assert "narrow" not in spec  # bars read at 360 px as they are

@@ -22,6 +22,7 @@ FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "siz
 NARROW = 600  # px: below this figure width dashboard.js draws a spec's "narrow" variant, if it has one
 ROW = 58  # px per category: a label line above a bar (or a pair of bars)
 LABEL_LINE = 17  # px per line of a 12.5 px category label (Plotly's line height), with room to spare
+TICKS = 24  # px below the bars for the value axis's tick labels
 Spec = dict[str, Any]
 
 
@@ -61,33 +62,44 @@ def _legend_name(name: str) -> str:
     return _wrap(name, 30)
 
 
-def _bar_layout(categories: list[str], legend: list[str], bars_per_row: int = 1,
-                **extra: Any) -> dict[str, Any]:
-    """Rows sized so each label fits in the gap above its bar; the legend gets its own space below."""
+def value_axis(low: int = 0, high: int = 100, step: int = 20) -> dict[str, Any]:
+    """A percent axis under the bars: ticks every `step`, each share written as a positive «40 %»."""
+    values = list(range(low, high + 1, step))
+    return {"showticklabels": True, "tickvals": values, "ticktext": [f"{abs(v)} %" for v in values],
+            "tickfont": {"size": 11, "color": MUTED}, "ticks": ""}
+
+
+def _bar_layout(categories: list[str], legend: list[str], bars_per_row: int = 1, values: int = 0,
+                always_legend: bool = False, **extra: Any) -> dict[str, Any]:
+    """Rows sized so each label fits in the gap above its bar; the value axis and the legend get their own
+    space below. `values` px at the left are a column for the bars' values, before the bars start; the
+    category labels start at the figure's left edge either way."""
     lines = max((_wrap(c).count("<br>") + 1 for c in categories), default=1)
     bar, gap = 22 * bars_per_row, LABEL_LINE * lines + 16
     row = bar + gap
     # The first label sits above its bar in the top half of its row; the margin takes what does not fit.
     first = _wrap(categories[0]).count("<br>") + 1 if categories else 1
     top = max(8, round(LABEL_LINE * first + 3 + bar / 2 - row / 2) + 8)
+    shows_legend = len(legend) > 1 or (always_legend and bool(legend))
     # Room for one entry per line (a phone), each as many lines as its wrapped name.
-    bottom = (sum(6 + LABEL_LINE * (_legend_name(n).count("<br>") + 1) for n in legend) + 12
-              if len(legend) > 1 else 8)
+    bottom = TICKS + (sum(6 + LABEL_LINE * (_legend_name(n).count("<br>") + 1) for n in legend) + 12
+                      if shows_legend else 8)
+    plot = row * len(categories)
+    left = max(values, 16)  # at least half of a tick label («100 %»), centred under the axis's left end
     layout = {
-        "font": FONT, "margin": {"l": 4, "r": 28, "t": top, "b": bottom}, "paper_bgcolor": "white",
-        "plot_bgcolor": "white", "height": top + bottom + row * len(categories),
-        "showlegend": len(legend) > 1,
+        "font": FONT, "margin": {"l": 4 + left, "r": 28, "t": top, "b": bottom}, "paper_bgcolor": "white",
+        "plot_bgcolor": "white", "height": top + bottom + plot, "showlegend": shows_legend,
         "bargap": gap / row, "bargroupgap": 0.05, "dragmode": False, "hoverlabel": {"font": FONT},
-        "legend": {"orientation": "h", "yanchor": "top", "y": 0, "x": 0, "xanchor": "left",
-                   "traceorder": "normal"},
+        # Below the value axis's tick labels
+        "legend": {"orientation": "h", "yanchor": "top", "y": -TICKS / max(plot, 1), "x": 0,
+                   "xanchor": "left", "traceorder": "normal"},
         "annotations": [{"x": 0, "xref": "paper", "y": c, "yref": "y", "text": _wrap(c), "showarrow": False,
-                         "xanchor": "left", "yanchor": "bottom", "yshift": bar / 2 + 3, "align": "left",
-                         "font": {"size": 12.5}} for c in categories],
+                         "xanchor": "left", "xshift": -left, "yanchor": "bottom", "yshift": bar / 2 + 3,
+                         "align": "left", "font": {"size": 12.5}} for c in categories],
         # An explicit range, top to bottom: autorange pads a whole row at each end when markers are drawn.
         "yaxis": {"range": [len(categories) - 0.5, -0.5], "fixedrange": True, "showticklabels": False,
                   "type": "category"},
-        # Values are on the bars, in the hover text and in the table view: no tick labels to collide with.
-        "xaxis": {"fixedrange": True, "gridcolor": "#e5e9ee", "zeroline": False, "showticklabels": False},
+        "xaxis": {"fixedrange": True, "gridcolor": "#e5e9ee", "zeroline": False, **value_axis()},
     }
     for key, value in extra.items():
         layout[key] = {**layout.get(key, {}), **value} if isinstance(value, dict) else value
@@ -98,7 +110,7 @@ def _number(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def share_bars(categories: list[str], series: list[Series]) -> Spec:
+def share_bars(categories: list[str], series: list[Series], always_legend: bool = False) -> Spec:
     """Horizontal bars of shares (percent) per category, each with its value at its end.
 
     Reference series (national figures) are diamond markers on the bars, and their values stand in a
@@ -129,9 +141,8 @@ def share_bars(categories: list[str], series: list[Series]) -> Spec:
                      "insidetextfont": {"color": palettes.text_colour(colour)},
                      "outsidetextfont": {"color": DARK}})
     bars = sum(1 for s in series if not s.marker)
-    # The values are printed on the bars, so the axis needs no tick labels.
-    layout = _bar_layout(categories, [s.name for s in series], bars, barmode="group",
-                         xaxis={"range": [0, 135 if column else 105]})
+    layout = _bar_layout(categories, [s.name for s in series], bars, always_legend=always_legend,
+                         barmode="group", xaxis={"range": [0, 135 if column else 105]})
     layout["annotations"] += column
     return {"data": data, "layout": layout}
 
@@ -191,7 +202,8 @@ def diverging_bars(categories: list[str], option_labels: list[str], percents: li
                      "y": categories, "name": _legend_name(option_labels[k]), "legendrank": k,
                      "marker": {"color": colours[k]}, "hovertext": [_hover(v, n) for v, n in zip(values, ns)],
                      **_segment_texts(values, colours[k])})
-    layout = _bar_layout(categories, option_labels, barmode="relative", xaxis={"range": [-100, 100]},
+    layout = _bar_layout(categories, option_labels, barmode="relative",
+                         xaxis={"range": [-100, 100], **value_axis(-100, 100, 50)},
                          **SEGMENT_TEXT)
     layout["annotations"] += _hidden_rows(categories, percents, 0, "center")
     width = 1 - layout["bargap"]  # of a bar, in rows
@@ -204,7 +216,17 @@ def diverging_bars(categories: list[str], option_labels: list[str], percents: li
 
 def heatmap(rows: list[str], columns: list[str], values: list[list[float | None]],
             ns: list[list[int | None]]) -> Spec:
-    """Shares per row × column; suppressed cells stay blank and say why.
+    """Shares per row × column; suppressed cells show «–». One column is drawn as bars named by it (a
+    one-column heatmap is a bar chart without its lengths or its axis)."""
+    if len(columns) == 1:
+        return share_bars(rows, [Series(columns[0], [row[0] for row in values], [row[0] for row in ns])],
+                          always_legend=True)
+    return _grid(rows, columns, values, ns)
+
+
+def _grid(rows: list[str], columns: list[str], values: list[list[float | None]],
+          ns: list[list[int | None]]) -> Spec:
+    """The heatmap of two columns or more.
 
     Wide screens get row labels at the left and column labels across the top. A phone has no room
     for both: its "narrow" variant puts each row's label above the row and the column labels, wrapped,
@@ -263,27 +285,4 @@ def trend_lines(labels: list[str], series: list[Series]) -> Spec:
               "yaxis": {"range": [0, 100], "title": {"text": "%"}, "fixedrange": True,
                         "gridcolor": "#e5e9ee"},
               "xaxis": {"fixedrange": True}}
-    return {"data": data, "layout": layout}
-
-
-def gap_bars(categories: list[str], shares: list[float | None], lows: list[float | None],
-             highs: list[float | None], ns: list[int | None], name: str) -> Spec:
-    """Shares (percent) per category with their 95 % intervals as whiskers; each value stands just past
-    its whisker, where neither the bar nor the whisker runs through it."""
-    colour = PALETTE[0]
-    hover = [hidden_text() if v is None else _("%(share)s %% (95 %% interval %(low)s–%(high)s %%, n = %(n)s)",
-                                                share=_number(v), low=_number(lo), high=_number(hi), n=n)
-             for v, lo, hi, n in zip(shares, lows, highs, ns)]
-    plus = [None if v is None or hi is None else round(hi - v, 1) for v, hi in zip(shares, highs)]
-    minus = [None if v is None or lo is None else round(v - lo, 1) for v, lo in zip(shares, lows)]
-    data = [{"type": "bar", "orientation": "h", "x": [v if v is not None else 0 for v in shares],
-             "y": categories, "name": _legend_name(name), "marker": {"color": colour},
-             "error_x": {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
-                         "color": DARK, "thickness": 1.2, "width": 4},
-             "hovertext": hover, "hoverinfo": "text"}]
-    layout = _bar_layout(categories, [name], xaxis={"range": [0, 118]})
-    layout["annotations"] += [{"x": hi if hi is not None else (v or 0), "xref": "x", "y": c, "yref": "y",
-                               "xanchor": "left", "xshift": 4, "showarrow": False, "text": _number(v),
-                               "font": {"size": 12, "color": DARK}}
-                              for c, v, hi in zip(categories, shares, highs)]
     return {"data": data, "layout": layout}

@@ -100,6 +100,12 @@ def n_range(ns: list[int | None]) -> str:
     return f"n = {low}" if low == high else f"n = {low}–{high}"
 
 
+def dash_note(values: list[list[float | None]]) -> list[str]:
+    """The note a grid of shares needs when a cell shows «–» (in the chart and the table alike)."""
+    return [_("«–»: too few answers in that group to be shown.")] if any(
+        v is None for row in values for v in row) else []
+
+
 def scale_colours(ctx: Context, scale: str | None, count: int) -> list[str]:
     """The colours of a stacked chart's options: diverging, ordered, or distinct hues for unordered ones."""
     colours = ctx.config.scale(scale).colours

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from webapp.domain.breakdowns import group_values
 from webapp.figures import charts
-from webapp.services.panels.common import Context, Panel, group_names, n_range, pct, pupil_groups
+from webapp.services.panels.common import Context, Panel, dash_note, group_names, n_range, pct, pupil_groups
 
 
 def build(ctx: Context) -> Panel | None:
@@ -26,5 +26,5 @@ def build(ctx: Context) -> Panel | None:
                  n_range([n for row in ns for n in row]),
                  charts.heatmap([label for label, _a, _b in groups], [names[y] for y in columns], values, ns),
                  [_("Pupil group"), *[names[y] for y in columns]], rows,
-                 [_("Empty cells: too few answers in that group to be shown.")],
+                 dash_note(values),
                  shown=any(v is not None for row in values for v in row))
