@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tests.integration import dashboard_outputs
 from tests.integration.blocks import Reference, compare
 from webapp.domain.breakdowns import GROUPINGS
 from webapp.domain.simulate import simulate_answers
@@ -67,6 +68,9 @@ class ScriptedRound:
     reason_snapshots: list[list] = field(default_factory=list)  # the reasons ranking gave at each snapshot
     perception_snapshots: list[list] = field(default_factory=list)  # the perception-gap panel's rows
     plan_snapshots: list[dict] = field(default_factory=list)  # the planner's input per school, each snapshot
+    summary_snapshots: list[list] = field(default_factory=list)  # each unit's dashboard summary and gap rows
+    plan_at: set[int] = field(default_factory=set)  # snapshots (by index) at which plans are made
+    plan_runs: dict[int, dict] = field(default_factory=dict)  # index → every school's and kommune's plan
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -140,6 +144,11 @@ class ScriptedRound:
         self.gap_snapshots.append(self.gaps())
         self.perception_snapshots.append(self.perception())
         self.plan_snapshots.append(self.plan_inputs())
+        if len(self.snapshots) - 1 in self.plan_at:
+            with self.app.app_context():
+                self.plan_runs[len(self.snapshots) - 1] = dashboard_outputs.plan_runs(
+                    db.session, self._round(), self.units,
+                    dashboard_outputs.plan_courses(audit_courses(self.settings.surveys_dir)))
         return snapshot
 
     def plan_inputs(self) -> dict[int, tuple[dict, frozenset]]:
@@ -184,16 +193,24 @@ class ScriptedRound:
         return problems
 
     def perception(self) -> list[tuple[str, int, list]]:
-        """The perception-gap panel's rows at every unit, now, built as the dashboard builds it."""
+        """The perception-gap panel's rows at every unit, now, built as the dashboard builds it; the
+        summary at the top of each unit's dashboard and its gap rows are kept beside them
+        (dashboard_outputs.py), read from the same figures."""
         from webapp.services import dashboard_config, leader
+        from webapp.services.dashboard import DashboardPage
         from webapp.services.panels import perception
         from webapp.services.panels.common import Context
 
-        out = []
+        out, summaries = [], []
         with self.app.app_context():
             found = self._round()
             questionnaire, codebook = aggregates.codebook_of(db.session, found)
             config = dashboard_config.load(self.settings.surveys_dir, questionnaire.slug)
+
+            def page_of(level, unit_id, unit, panels):
+                return DashboardPage(found, level, unit_id, self.units, questionnaire, unit, None, None, "",
+                                     None, panels, config)
+
             for level, unit_id in self.all_units():
                 unit = results.unit_figures(db.session, found, level, unit_id, "")
                 by_group = results.unit_figures(db.session, found, level, unit_id, "", "yrkesgruppe")
@@ -201,7 +218,27 @@ class ScriptedRound:
                 panel = perception.build(Context(questionnaire, config, "nb", unit, None, by_group, (), "",
                                                  None, (), side))
                 out.append((level, unit_id, panel.rows if panel is not None else []))
+                summaries.append(dashboard_outputs.summary(db.session, page_of, level, unit_id, unit,
+                                                           by_group))
+        self.summary_snapshots.append(summaries)
         return out
+
+    def check_summaries(self) -> list[str]:
+        """Every unit's dashboard summary and «Kompetansebehov» rows at every step: its published figures
+        only (dashboard_outputs.check_summaries)."""
+        with self.app.app_context():
+            questionnaire = questionnaire_of(db.session, self._round().survey_version_id)
+        areas = tuple(a.code for a in questionnaire.areas)
+        return dashboard_outputs.check_summaries(self.snapshots, self.summary_snapshots, areas, RESPONDENTS)
+
+    def check_plan_runs(self) -> list[str]:
+        """The plans made at the snapshots in `plan_at`: their reasons and the areas they cannot count
+        tell nothing the published figures don't (dashboard_outputs.check_plan_runs)."""
+        with self.app.app_context():
+            questionnaire = questionnaire_of(db.session, self._round().survey_version_id)
+        areas = tuple(a.code for a in questionnaire.areas)
+        return dashboard_outputs.check_plan_runs(self.snapshots, self.plan_runs, self.units, self.school_ids,
+                                                 areas)
 
     def check_perception(self) -> list[str]:
         """Every staff number the perception-gap panel showed, at every step, is the published figure of

@@ -22,6 +22,7 @@ import pytest
 from tests.integration.attacker import Attacker
 from tests.integration.publishing import RESPONDENTS, ScriptedRound, derived_breakdowns
 from webapp.extensions import db
+from webapp.services import rounds
 from webapp.services.rounds import now
 from webapp.services.surveys import questionnaire_of
 
@@ -49,8 +50,15 @@ def kept(app, settings):
     script = ScriptedRound(app, settings, ORG, threshold=K, seed=99)
     arrivals = [code for code, size in SIZES.items() for _ in range(size)]
     random.Random(5).shuffle(arrivals)
+    # Plans are made mid-round and at the close only: a plan for every school and kommune at every one of
+    # the 77 snapshots would slow the audit too much (the planner's inputs are checked at every snapshot).
+    script.plan_at = {len(arrivals) // 2, len(arrivals)}
     start = now()
     leaders(app, script)
+    with app.app_context():  # invitations, so the summary's response rate is a rate
+        for code, size in SIZES.items():
+            rounds.create_invitations(db.session, script._round(), code, size + 2)
+        db.session.commit()
     for n, code in enumerate(arrivals):
         script.arrive(code, 1, at=start + timedelta(days=n * 4 // len(arrivals), minutes=n))
     script.close(at=start + timedelta(days=5))
@@ -106,3 +114,19 @@ def test_nothing_covering_fewer_than_k_can_be_read_off_anything_published(app, k
     # test_leader_answers.py shows one that has)
     assert any(str(row[2]).startswith("skjult") for level, _u, rows in kept.perception_snapshots[-1]
                if level != "school" for row in rows)
+    # … and every dashboard's summary (largest gaps, answers, response rate) and «Kompetansebehov» rows are
+    # its published figures, a hidden area «–» exactly where its need flag is not published, and a unit
+    # with nothing published shows no gap and no count
+    summaries = [s for snapshot in kept.summary_snapshots for s in snapshot]
+    assert any(len(s.top) == 3 for s in summaries) and any(s.rate for s in summaries)
+    assert any(not s.top and s.answered is None for s in summaries)
+    assert any(row[1] == "–" for s in summaries for row in s.rows)
+    assert any(row[1] != "–" for s in summaries for row in s.rows)
+    assert kept.check_summaries() == []
+    # … and the plans made mid-round and at the close give reasons naming published groups or «øvrige»
+    # only, and cannot count exactly the areas without a published need figure
+    plans = [plan for runs in kept.plan_runs.values() for plan in runs.values()]
+    assert len(kept.plan_runs) == 2
+    assert any(group != "ovrige" for plan in plans for left in plan["left"] for group in left["groups"])
+    assert any(plan["unpublished_areas"] for plan in plans)
+    assert kept.check_plan_runs() == []
