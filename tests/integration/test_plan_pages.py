@@ -405,6 +405,7 @@ def test_every_planner_page_speaks_plainly_in_nb_nn_and_en(app, client, planned)
     assert "Planen med 20 000 kr er den samme som planen med 20 000 kr: de samme kursene og deltakerne" \
         in equal
     assert "Side om side" not in equal and "prosentpoeng" not in equal
+    assert "Hva den andre planen endrer" in equal and "Hva 0 kr ekstra gir" not in equal
 
 
 def test_a_kommune_plan_and_its_list_speak_plainly(app, client, planned):
