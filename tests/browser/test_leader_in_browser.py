@@ -91,3 +91,87 @@ def test_a_leader_answers_on_a_phone_and_sees_the_perception_gap(live_server, br
     panel.screenshot(path=str(ARTIFACTS / "leder-og-ansatte-360.png"))
     assert violations(page) == []
     context.close()
+
+
+def _log_in_wide(browser, live_server):
+    context = browser.new_context(**{**PHONE, "viewport": {"width": 1280, "height": 800}})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-postadresse").fill("leder@example.org")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state("load")
+    return context, page
+
+
+def _hold_plotly(page) -> list:
+    """A slow dashboard: Plotly (a deferred script) is held until released, so the page's load event waits."""
+    held: list = []
+    page.route(re.compile(r"plotly[^/]*\.js"), lambda route: held.append(route))
+    return held
+
+
+def _release(page, held: list) -> None:
+    for route in held:
+        route.continue_()
+    page.wait_for_load_state("load")
+    expect(page.locator("[data-drawn='true']").first).to_be_attached(timeout=20_000)
+    page.evaluate("new Promise(done => setTimeout(done, 0))")  # after message.js's task on load
+
+
+SEEN = """() => { const spot = document.elementFromPoint(innerWidth / 2, innerHeight / 2)
+  .closest('section, .panel, figure, h2, p, div'); spot.setAttribute('data-seen', '');
+  return [spot.tagName, Math.round(spot.getBoundingClientRect().top)]; }"""
+STILL_SEEN = """() => [Math.round(document.querySelector('[data-seen]').getBoundingClientRect().top),
+  document.activeElement === document.body]"""
+
+
+def test_a_dashboard_without_a_message_never_moves_the_view_or_the_focus(live_server, browser, open_school):
+    context, page = _log_in_wide(browser, live_server)
+    dashboard = f"{live_server}/resultater/{open_school['round']}/skole/{open_school['school']}"
+    # Given a dashboard that loads slowly, When it has loaded, Then it is at the top and nothing has the focus
+    held = _hold_plotly(page)
+    page.goto(dashboard, wait_until="commit")
+    expect(page.locator("h1")).to_be_visible()
+    _release(page, held)
+    assert page.evaluate("[window.scrollY, document.activeElement === document.body]") == [0, True]
+    # When the reader scrolls while it loads, Then the view stays where they put it
+    held = _hold_plotly(page)
+    page.goto(dashboard, wait_until="commit")
+    expect(page.locator("h1")).to_be_visible()
+    page.mouse.move(600, 400)
+    page.mouse.wheel(0, 900)
+    page.wait_for_function("window.scrollY > 0")
+    # (charts drawn above may change scrollY as the browser keeps what is in view in place: what the
+    # reader sees is what counts, so the part of the page under the middle of the window is followed)
+    seen = page.evaluate(SEEN)
+    _release(page, held)
+    assert page.evaluate(STILL_SEEN) == [seen[1], True], seen
+    context.close()
+
+
+def test_a_flash_on_a_slow_dashboard_does_not_pull_back_a_reader_who_scrolled(live_server, browser,
+                                                                             open_school):
+    context, page = _log_in_wide(browser, live_server)
+    page.get_by_role("link", name=re.compile("Svar på de korte spørsmålene til skolelederen")).click()
+    assistants = page.locator("#group-assistent")
+    for row, answer in enumerate(("Ja", "Nei", "Ja")):
+        assistants.locator("fieldset.choice-row").nth(row).get_by_text(answer, exact=True).click()
+    page.locator("#group-laerer_ug").get_by_text("Gruppen finnes ikke ved skolen").click()
+    # Given the dashboard the leader comes back to loads slowly, with «Svarene dine er lagret» in view
+    held = _hold_plotly(page)
+    page.get_by_role("button", name="Lagre svarene").click()
+    flash = page.locator(".flash")
+    expect(flash).to_contain_text("Svarene dine er lagret")
+    expect(flash).to_be_focused()
+    expect(flash).to_be_in_viewport()
+    # When the reader scrolls away before it has loaded
+    page.mouse.move(600, 400)
+    page.mouse.wheel(0, -1500)
+    page.wait_for_function("document.querySelector('.flash').getBoundingClientRect().top > innerHeight")
+    # Then the load does not pull the view back to the message
+    _release(page, held)
+    box = flash.bounding_box()
+    assert box is not None and box["y"] > 800, box
+    context.close()

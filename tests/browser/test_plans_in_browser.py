@@ -33,6 +33,7 @@ def leader(app, settings):
         db.session.execute(delete(OutboxEvent))
         create_user(db.session, "leder@example.org", PASSWORD, "skoleleder", school="S1")
         create_user(db.session, "tv@example.org", PASSWORD, "tillitsvalgt", kommune="Fjordvik")
+        create_user(db.session, "boss@example.org", PASSWORD, "admin")
         db.session.commit()
         school = db.session.scalar(select(School).filter_by(code="S1"))
         return {"round": round_id, "school": school.id, "kommune": school.kommune_id}
@@ -225,3 +226,35 @@ def test_the_planners_tables_fit_1280_px_and_messages_come_into_view(live_server
     expect(schools.get_by_role("row", name=re.compile("Budsjettmøte mai.*Breivika skole"))).to_be_visible()
     assert reader.evaluate(TABLES_FIT) == []
     shot(reader, "kommune-list", 1280)
+
+
+def test_a_kommune_plans_tables_with_a_school_column_fit_1280_px(live_server, browser, leader):
+    # Given the administrator, When they plan for the whole of Fjordvik (two schools with published gaps)
+    page = new_page(browser, 1280)
+    log_in(page, live_server, "boss@example.org")
+    page.goto(f"{live_server}/planlegging/{leader['round']}/kommune/{leader['kommune']}/ny")
+    page.get_by_label("Budsjett (kr)").fill("150 000")
+    page.get_by_role("button", name="Lag planen").click()
+    expect(page.get_by_role("heading", name="Kurs i planen")).to_be_visible()
+    run_url = page.url
+    # Then every line names its school, both schools have lines, and no table scrolls sideways
+    lines = page.locator(".plan-lines")
+    expect(lines.get_by_role("columnheader", name="Skole")).to_be_visible()
+    schools = set(lines.locator("tbody td[data-label='Skole']").all_inner_texts())
+    assert schools == {"Breivika skole", "Haugen skole"}, schools
+    shot(page, "kommune-run", 1280)
+    page.get_by_label("Navn på planen").fill("Hele Fjordvik")
+    page.get_by_role("button", name="Lagre planen").click()
+    expect(page.get_by_role("heading", name="Hele Fjordvik")).to_be_visible()
+    saved_url = page.url
+    page.goto(run_url)
+    page.get_by_label("Annet budsjett (kr)").fill("60 000")
+    page.get_by_role("button", name="Sammenlign", exact=True).click()
+    expect(page.get_by_role("heading", name="Side om side")).to_be_visible()
+    shot(page, "kommune-compare", 1280)
+    for name, url in (("run", run_url), ("saved", saved_url), ("compare", page.url),
+                      ("print", saved_url + "/utskrift")):
+        page.goto(url)
+        expect(page.locator("table").first).to_be_visible()
+        assert page.evaluate(TABLES_FIT) == [], name
+        fits(page, 1280)

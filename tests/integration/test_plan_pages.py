@@ -346,3 +346,83 @@ def test_a_run_another_worker_is_solving_waits_and_one_left_by_a_dead_worker_is_
         actors.make_plan.fn(run.id, 10**9)
         assert db.session.get(PlanRun, run.id).status == "done"
         assert db.session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+
+
+# The planner's old words, per language: a weighted score instead of a share of the need, «closes»,
+# a solver's «proven optimal», and a count in the plural for one.
+OLD_WORDS = {
+    "nb": ("vektet behov", "vektede behov", "bevist optimal", "lukk", "enkle regelen", "1 deltakere"),
+    "nn": ("vekta behov", "vekta behovet", "prova optimal", "lukk", "enkle regelen", "1 deltakarar"),
+    "en": ("weighted need", "proven optimal", "closes", "need closed", "simple rule", "1 participants"),
+}
+ISO_DAY = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+
+
+def _visible(page: str) -> str:
+    """The text a reader sees: without scripts, tags and attributes, spaces made plain."""
+    page = re.sub(r"<script.*?</script>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)).replace("\xa0", " ")
+
+
+def _assert_in_plain_words(client, urls: list[str]) -> None:
+    for url in urls:
+        for lang, words in OLD_WORDS.items():
+            answer = client.get(f"{url}?lang={lang}")
+            assert answer.status_code == 200, (url, lang)
+            text = _visible(answer.get_data(as_text=True)).lower()
+            for word in words:
+                assert word not in text, (url, lang, word)
+            assert not ISO_DAY.search(text), (url, lang, ISO_DAY.search(text))
+
+
+def test_every_planner_page_speaks_plainly_in_nb_nn_and_en(app, client, planned):
+    # Given a school's plan, saved, and compared with a larger budget and with the same plan again
+    log_in(client, "leder@example.org")
+    run_url = ask(client, form_url(planned), budget="20000")
+    work(app)
+    run_id = int(run_url.rsplit("/", 1)[1])
+    base = f"/planlegging/plan/{run_id}"
+    saved_url = post(client, f"{base}/lagre", run_url, name="Plan A").headers["Location"]
+    larger = post(client, f"{base}/sammenlign", run_url, budget="80000").headers["Location"]
+    same = post(client, f"{base}/sammenlign", run_url, budget="20000").headers["Location"]
+    work(app)
+    listing = f"/planlegging/{planned['round']}/skole/{planned['S1']}/"
+    # Then no page uses the old words, in any language, nor writes a day as 2026-12-07
+    _assert_in_plain_words(client, [form_url(planned), run_url, run_url + "/utskrift", saved_url,
+                                    saved_url + "/utskrift", larger, same, listing])
+    # The comparison gives the share of the need met by each, and the difference in percentage points
+    page = _visible(client.get(larger + "?lang=nb").get_data(as_text=True))  # the language is kept
+    with app.app_context():
+        small, large = db.session.scalars(select(PlanRun).where(PlanRun.id.in_(
+            [run_id, int(larger.rsplit("/", 1)[1])])).order_by(PlanRun.id)).all()
+        shares = [round(100 * r.result["objective"] / r.result["gap_total"]) for r in (small, large)]
+    more = shares[1] - shares[0]
+    assert f"Planen med 80 000 kr dekker {shares[1]} % av behovet: {more} prosentpoeng mer " \
+           "enn planen med 20 000 kr." in page
+    assert "Hver av dem er den beste planen innenfor disse rammene" in page
+    # and two equal plans are said to be the same, in one sentence, without a table of equal numbers
+    equal = _visible(client.get(same + "?lang=nb").get_data(as_text=True))
+    assert "Planen med 20 000 kr er den samme som planen med 20 000 kr: de samme kursene og deltakerne" \
+        in equal
+    assert "Side om side" not in equal and "prosentpoeng" not in equal
+    assert "Hva den andre planen endrer" in equal and "Hva 0 kr ekstra gir" not in equal
+
+
+def test_a_kommune_plan_and_its_list_speak_plainly(app, client, planned):
+    _saved_plan(app, client, planned)  # a school's plan, listed on the kommune's page
+    log_in(client, "boss@example.org")
+    listing = f"/planlegging/{planned['round']}/kommune/{planned['Fjordvik']}/"
+    # Before the kommune has a plan of its own, its list says the missing plan is the whole kommune's
+    page = _visible(client.get(listing).get_data(as_text=True))
+    assert "Ingen plan for hele kommunen er lagret ennå." in page
+    assert "Ingen plan er lagret her ennå" not in page and "Plan A" in page
+    school_page = _visible(client.get(f"/planlegging/{planned['round']}/skole/{planned['S2']}/")
+                           .get_data(as_text=True))
+    assert "Ingen plan er lagret her ennå." in school_page and "hele kommunen" not in school_page
+    run_url = ask(client, form_url(planned, "Fjordvik", "kommune"), budget="150000")
+    work(app)
+    run_id = int(run_url.rsplit("/", 1)[1])
+    saved_url = post(client, f"/planlegging/plan/{run_id}/lagre", run_url,
+                     name="Kommuneplan").headers["Location"]
+    _assert_in_plain_words(client, [form_url(planned, "Fjordvik", "kommune"), run_url, saved_url,
+                                    saved_url + "/utskrift", listing])

@@ -58,6 +58,11 @@ class PlanView:
         total = self.snapshot.get("gap_total") or 0
         return 100 * self.snapshot["objective"] / total if total else None
 
+    def share_of(self, closed: float) -> float | None:
+        """What part of the plan's whole need `closed` is, in per cent (a line's or an area's share)."""
+        total = self.snapshot.get("gap_total") or 0
+        return 100 * closed / total if total else None
+
     @property
     def budget_left(self) -> int:
         return int(self.request["budget_nok"]) - int(self.snapshot["total_cost_nok"])
@@ -118,6 +123,27 @@ class Comparison:
     @property
     def budget_change(self) -> int:
         return int(self.second.request["budget_nok"]) - int(self.first.request["budget_nok"])
+
+    @property
+    def same(self) -> bool:
+        """The two plans have the same courses and participants (so the same cost and need met)."""
+        return not (self.added or self.removed or self.changed)
+
+    @property
+    def share_change(self) -> int:
+        """How many percentage points more of the need the second plan meets, as the shares are shown
+        (whole per cent), so that the page's numbers add up."""
+        return round(self.second.share_closed or 0) - round(self.first.share_closed or 0)
+
+    @property
+    def outcome(self) -> str:
+        """What the sentence under «What the extra money buys» says: "same" plan, the "same_share" of the
+        need met with other courses, or "more" or "less" of it."""
+        if self.same:
+            return "same"
+        if self.share_change == 0:
+            return "same_share"
+        return "more" if self.share_change > 0 else "less"
 
 
 def _by_key(view: PlanView) -> dict[LineKey, dict[str, Any]]:
