@@ -107,7 +107,8 @@ def test_the_plan_csv_is_the_same_dialect_in_the_readers_language(app, client, p
                            "en": ["Course code", "Course", "Provider"]}[lang]
     gap_header = rows.index([]) + 1
     areas = rows[gap_header + 1:]
-    assert areas and all(DECIMAL[lang] in row[5] for row in areas)  # weighted need, two decimals
+    assert areas and all(DECIMAL[lang] in row[5] for row in areas)  # share of the need met, one decimal
+    assert rows[0][-1] == {"nb": "Behov dekket (%)", "nn": "Behov dekt (%)", "en": "Need met (%)"}[lang]
     other = {",": ".", ".": ","}[DECIMAL[lang]]
     assert not any(other in cell for row in areas for cell in row[5:])
 

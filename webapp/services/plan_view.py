@@ -172,25 +172,33 @@ def compare(first: PlanView, second: PlanView) -> Comparison:
 
 
 def plan_csv(view: PlanView, locale: str) -> bytes:
-    """The plan's lines as a CSV for people (services/spreadsheet.people_csv), then the gap left per area."""
+    """The plan's lines as a CSV for people (services/spreadsheet.people_csv), then the need per area.
+
+    It says what the pages say: the share of the need each line meets, and each area's share met, in %.
+    """
+    def pct(value: float | None) -> float | str:
+        return round(value, 1) if value is not None else "–"
+
     rows: list[list[Any]] = [[
         _("Course code"), _("Course"), _("Provider"), _("School code"), _("School"), _("Occupational group"),
         _("Participants"), _("Fee (NOK)"), _("Funding (NOK)"), _("Substitute cost (NOK)"),
-        _("Cost (NOK)"), _("Need closed")]]
+        _("Cost (NOK)"), _("Need met (%)")]]
     for ln in view.lines:
-        closes = ", ".join(f"{c['label']}: {decimal_text(c['closed'], locale, 2)}" for c in ln["closes"])
+        shares = [(c["label"], view.share_of(c["closed"])) for c in ln["closes"]]
+        meets = ", ".join(f"{label}: {decimal_text(share, locale, 1)}" for label, share in shares
+                          if share is not None)
         rows.append([ln["course"], ln["title"], ln["provider"], ln["school"], ln["school_name"],
                      ln["group_label"], ln["participants"], ln["fee_nok"], ln["funding_nok"],
-                     ln["substitute_nok"], ln["cost_nok"], closes])
+                     ln["substitute_nok"], ln["cost_nok"], meets])
     s = view.snapshot
     rows.append([_("Total"), "", "", "", "", "", sum(ln["participants"] for ln in view.lines),
                  s["fee_nok"], s["funding_nok"], s["substitute_nok"], s["total_cost_nok"],
-                 round(s["objective"], 2)])
+                 pct(view.share_closed)])
     rows.append([])
     rows.append([_("School code"), _("School"), _("Competence area"), _("People who need it"),
-                 _("Trained"), _("Weighted need"), _("Closed"), _("Left")])
-    rows.extend([a["school"], a["school_name"], a["label"], a["need"], a["trained"], round(a["gap"], 2),
-                 round(a["closed"], 2), round(a["left"], 2)] for a in view.areas)
+                 _("Trained"), _("Need met in the area (%)")])
+    rows.extend([a["school"], a["school_name"], a["label"], a["need"], a["trained"],
+                 pct(100 * a["closed"] / a["gap"] if a["gap"] else None)] for a in view.areas)
     return people_csv(rows, locale)
 
 
