@@ -182,8 +182,12 @@ class _Reader:
             if empty is None:
                 self.fail(column, "empty")
             return empty
+        return self._non_negative(column, value, "not_a_number")
+
+    def _non_negative(self, column: str, value: str, malformed: str) -> float | None:
+        """`value` (the cell without grouping) read as a number of zero or more; None after a failure."""
         if not _NUMBER.fullmatch(value):
-            self.fail(column, "not_a_number", value=self.raw(column))
+            self.fail(column, malformed, value=self.raw(column))
             return None
         number = float(value.replace(",", "."))
         if number < 0:
@@ -256,12 +260,8 @@ class _Reader:
         value = self.raw(column).translate(_GROUPING).removesuffix("%")
         if not value:
             return 0.0
-        if not _NUMBER.fullmatch(value):
-            self.fail(column, "not_a_percent", value=self.raw(column))
-            return None
-        number = float(value.replace(",", "."))
-        if number < 0:
-            self.fail(column, "negative")
+        number = self._non_negative(column, value, "not_a_percent")
+        if number is None:
             return None
         if number > 100:
             self.fail(column, "percent_above_100", value=self.raw(column))
