@@ -5,8 +5,8 @@ runs it (tests.processes.gunicorn: 2 workers × 4 threads, started here and stop
 Chromium (/usr/bin/chromium) through Playwright opens the log-in page in a fresh browser context (an
 empty cache) and logs in as the demo's school leader, who lands on their school's dashboard. Timed: from
 the click on «Logg inn» until the first `.js-plotly-plot` holds a drawn `<svg>`, looked for at every
-frame the browser paints (so: the first frame that shows a chart; static/js/dashboard.js draws all
-the figures in one task, so that frame comes when the last of them is drawn); counted: the
+frame the browser paints (so: the first frame that shows a chart; static/js/dashboard.js draws the
+figures of the open panels in one task, so that frame comes when the last of them is drawn); counted: the
 `encodedDataLength` of every response from that click on (CDP `Network.loadingFinished`: bytes on the
 wire, headers included), the log-in POST, its redirects, the page and every file it loads.
 
@@ -19,7 +19,8 @@ in place of the cartesian bundle, the full `plotly.min.js` of the installed Pyth
 (4.8 MB), which the app used to serve from `/resultater/plotly.min.js`. Chromium counts a response
 that Playwright hands it like one from the network (its body and headers), so both columns count the
 same way. The dashboard's HTML (about 0.3 MB, the figures' data in it) is made per request and sent
-uncompressed in both.
+uncompressed in both. Both columns load today's page (a role's folded panels draw no chart until
+opened): the difference is the static files alone.
 
 Knobs (environment): BENCH_DASHBOARD_RUNS (runs of each, 5).
 """
