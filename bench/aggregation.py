@@ -57,7 +57,7 @@ ADMIN_EMAIL, ADMIN_PASSWORD = "bench-admin@example.org", "bench-admin-password"
 TARGET_REBUILD = {10_000: 2.0, 100_000: 10.0}  # from the issue, seconds
 TARGET_SCHOOL, TARGET_DASHBOARD = 0.050, 0.300
 KPI_RE = re.compile(r'<span class="kpi-value">([^<]*)</span>\s*'
-                    r'<span class="kpi-label">responses in the figures')
+                    r'<span class="kpi-label">answers in the published figures')
 BASELINE_SQL = ("SELECT a.item_key, a.value, count(*) FROM answer a JOIN response r ON r.id = a.response_id "
                 "WHERE r.round_id = :round_id GROUP BY a.item_key, a.value")
 
